@@ -1,0 +1,48 @@
+# One-command habits: `make demo` runs the demo, `make test` runs every test.
+# Both set up everything they need (virtualenv, npm packages, front-end build, browser).
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.livefeed-installed
+
+.PHONY: setup build browser demo test test-py test-js lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml package.json package-lock.json
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	npm ci --no-audit --no-fund
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+# The editable install builds the bundle once; rebuild so JS edits always reach the tests.
+build: setup
+	npm run build
+
+browser:
+	bash scripts/ensure-browser.sh
+
+demo: build
+	$(VENV)/bin/livefeed demo
+
+lint: setup
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
+
+test-js: setup
+	npx vitest run
+
+test-py: build browser
+	$(PY) -m pytest
+
+test: build browser lint test-js test-py
+
+bench: build browser
+	$(PY) -m pip install --quiet -e ".[test,bench]"
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules src/livefeed/static
