@@ -1,0 +1,204 @@
+"""Fixtures for the end-to-end tests: demo feed, JupyterLab server, headless Chromium page."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import site
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from .lab import ConsoleRecorder, LabServer, PageProblem, copy_notebooks, install_helpers, start_lab
+
+DEFAULT_CHROMIUM = "/usr/lib/chromium/chromium"
+
+# Flags that let Debian's Chromium run headless as root in a container, and keep it off the
+# network: no background update, sync or component downloads.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Console errors that JupyterLab itself logs in a healthy session, each with the reason it is
+# harmless. Any other console error or uncaught page error fails the test: an error from the
+# widget bundle need not mention livefeed (its stack only names a blob: URL), so we cannot rely
+# on picking those out by name. A healthy JupyterLab 4.6 session here logs none.
+HARMLESS_CONSOLE_ERRORS: list[re.Pattern[str]] = []
+
+
+def _repo_root(config: pytest.Config) -> Path:
+    return Path(config.rootpath)
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir(pytestconfig: pytest.Config) -> Path:
+    """Where logs and screenshots go, so a failed run can be diagnosed afterwards."""
+    path = _repo_root(pytestconfig) / "test-artifacts"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = os.environ.get("LIVEFEED_CHROMIUM") or DEFAULT_CHROMIUM
+    if not os.access(path, os.X_OK):
+        message = f"no Chromium at {path} (set LIVEFEED_CHROMIUM to a Chromium binary)"
+        # A developer without Chromium can still run the rest; CI must run these tests.
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_source() -> Iterator[Any]:
+    """The project's demo WebSocket feed on a free port, for the whole session."""
+    from livefeed.demo import serve_in_thread
+
+    handle = serve_in_thread(port=0)
+    try:
+        yield handle
+    finally:
+        handle.stop()
+
+
+def demo_base_url(handle: Any) -> str:
+    """The feed address the notebooks expect in LIVEFEED_DEMO_URL: no path, no trailing slash."""
+    return f"ws://127.0.0.1:{handle.port}"
+
+
+def _kernel_pythonpath() -> dict[str, str]:
+    """Let the lab's kernels import the livefeed these tests import.
+
+    An installed livefeed (regular or editable) is found by the kernel on its own. A source tree
+    put on sys.path some other way (PYTHONPATH, a checkout) is passed on explicitly.
+    """
+    spec = importlib.util.find_spec("livefeed")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    parent = str(Path(next(iter(spec.submodule_search_locations))).resolve().parent)
+    installed = {str(Path(p).resolve()) for p in site.getsitepackages()}
+    if parent in installed:
+        return {}
+    existing = os.environ.get("PYTHONPATH")
+    return {"PYTHONPATH": parent + (os.pathsep + existing if existing else "")}
+
+
+@pytest.fixture(scope="session")
+def lab_server(
+    pytestconfig: pytest.Config,
+    tmp_path_factory: pytest.TempPathFactory,
+    artifacts_dir: Path,
+    demo_source: Any,
+) -> Iterator[LabServer]:
+    """A real JupyterLab whose root holds a copy of the repository's notebooks."""
+    env = {"LIVEFEED_DEMO_URL": demo_base_url(demo_source), **_kernel_pythonpath()}
+    server = start_lab(
+        work_dir=tmp_path_factory.mktemp("jupyterlab"),
+        log_path=artifacts_dir / "jupyterlab.log",
+        env=env,
+    )
+    try:
+        notebooks = _repo_root(pytestconfig) / "notebooks"
+        if notebooks.is_dir():
+            copy_notebooks(notebooks, server.root_dir)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright, chromium_path: str) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(
+        executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+    )
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+def _is_harmless(problem: PageProblem) -> bool:
+    return problem.kind == "console" and any(
+        pattern.fullmatch(problem.text) for pattern in HARMLESS_CONSOLE_ERRORS
+    )
+
+
+def _check_problems(recorder: ConsoleRecorder, when: str) -> None:
+    new = recorder.take_new()
+    for problem in new:
+        print(f"browser {when}: {problem}")
+    bad = [p for p in new if not _is_harmless(p)]
+    if bad:
+        pytest.fail(f"browser errors {when}:\n" + "\n".join(str(p) for p in bad), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def page_console() -> ConsoleRecorder:
+    return ConsoleRecorder()
+
+
+@pytest.fixture(scope="module")
+def page(
+    request: pytest.FixtureRequest,
+    browser: Browser,
+    page_console: ConsoleRecorder,
+    artifacts_dir: Path,
+) -> Iterator[Page]:
+    """A page shared by the tests of one module (they build on one notebook session).
+
+    Every console message and uncaught error is recorded; see ``_browser_errors_fail``.
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page_console.attach(page)
+    install_helpers(page)
+    try:
+        yield page
+    finally:
+        log = artifacts_dir / f"console-{request.module.__name__.rsplit('.', 1)[-1]}.log"
+        log.write_text("\n".join(page_console.messages) + "\n")
+        context.close()
+    _check_problems(page_console, "between tests")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    # Keep each phase's report on the test item, so fixtures can tell whether the test failed.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(autouse=True)
+def _browser_errors_fail(request: pytest.FixtureRequest, artifacts_dir: Path) -> Iterator[None]:
+    """After each test that uses the page: screenshot on failure, fail on browser errors."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page: Page = request.getfixturevalue("page")
+    recorder: ConsoleRecorder = request.getfixturevalue("page_console")
+    yield
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        try:
+            page.screenshot(path=str(artifacts_dir / f"{request.node.name}-failed.png"))
+        except Exception as exc:  # a broken page must not hide the test's own failure
+            print(f"no failure screenshot: {exc}")
+    _check_problems(recorder, f"during {request.node.name}")

@@ -1,0 +1,465 @@
+"""Helpers for the end-to-end tests: a real JupyterLab server and a notebook driven in a browser.
+
+The browser side talks to JupyterLab through its own command registry and document models
+(exposed as ``window.jupyterapp`` by ``--LabApp.expose_app_in_browser``) rather than through
+keyboard shortcuts and menus, which change between JupyterLab versions and depend on focus.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from playwright.sync_api import ConsoleMessage, Error, Locator, Page
+
+T = TypeVar("T")
+
+# Generous ceilings: they only stop a broken run from hanging, they never measure speed.
+SERVER_START_TIMEOUT = 90.0
+KERNEL_READY_TIMEOUT = 90.0
+CELL_TIMEOUT = 120.0
+
+
+# --------------------------------------------------------------------------------------------
+# Server
+# --------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A port that was free a moment ago; the server's own record says which one it really got."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LabServer:
+    base_url: str  # ends with "/"
+    token: str
+    root_dir: Path
+    log_path: Path
+    process: subprocess.Popen[bytes]
+
+    def url(self, path: str = "lab") -> str:
+        """Address of a page of this server, with the token so no login page comes up."""
+        sep = "&" if "?" in path else "?"
+        return f"{self.base_url}{path.lstrip('/')}{sep}token={self.token}"
+
+    def api(self, path: str) -> Any:
+        with urllib.request.urlopen(self.url(f"api/{path}"), timeout=10) as response:
+            return json.loads(response.read())
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self, timeout: float = 20.0) -> None:
+        """Stop the server with SIGTERM, which shuts its kernels down too; kill it if it hangs."""
+        if self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            # The server started in its own process group, so this also reaches its kernels.
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+def _write_settings(settings_dir: Path) -> None:
+    """User settings that keep the lab quiet and offline: no news, no update checks."""
+    notification = settings_dir / "@jupyterlab" / "apputils-extension"
+    notification.mkdir(parents=True, exist_ok=True)
+    (notification / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+
+
+def start_lab(
+    *,
+    work_dir: Path,
+    log_path: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = SERVER_START_TIMEOUT,
+) -> LabServer:
+    """Start ``jupyter lab`` isolated from the user's own Jupyter setup, and wait until it answers.
+
+    Config, data, runtime and IPython dirs point into ``work_dir``, so nothing the user has
+    configured (or installed as a user-level kernel) takes part. The environment's own prefix
+    (``sys.prefix/share/jupyter`` and ``sys.prefix/etc/jupyter``) is still searched: that is
+    where the widget front ends and the server extension switches live.
+    """
+    root_dir = work_dir / "root"
+    dirs = {
+        name: work_dir / name
+        for name in ("config", "data", "runtime", "ipython", "settings", "workspaces")
+    }
+    for path in (root_dir, *dirs.values()):
+        path.mkdir(parents=True, exist_ok=True)
+    _write_settings(dirs["settings"])
+
+    token = secrets.token_hex(16)
+    child_env = dict(os.environ)
+    child_env.update(env or {})
+    child_env.update(
+        JUPYTER_CONFIG_DIR=str(dirs["config"]),
+        JUPYTER_DATA_DIR=str(dirs["data"]),
+        JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
+        IPYTHONDIR=str(dirs["ipython"]),
+    )
+    # Kernels inherit this environment; a stray PYTHONSTARTUP would run in every kernel.
+    child_env.pop("PYTHONSTARTUP", None)
+
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        f"--port={free_port()}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root_dir}",
+        "--ServerApp.terminals_enabled=False",
+        # Our tests find JupyterLab's application object through this.
+        "--LabApp.expose_app_in_browser=True",
+        f"--LabApp.user_settings_dir={dirs['settings']}",
+        f"--LabApp.workspaces_dir={dirs['workspaces']}",
+        # Offline and quiet: no announcements feed, no update check.
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Containers and CI machines often run everything as root; the server refuses by default.
+        command.append("--allow-root")
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log:
+        log.write(("$ " + " ".join(command) + "\n").encode())
+        log.flush()
+        process = subprocess.Popen(
+            command,
+            cwd=root_dir,
+            env=child_env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    server = LabServer(
+        base_url="", token=token, root_dir=root_dir, log_path=log_path, process=process
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"JupyterLab exited with {process.returncode} before answering:\n"
+                + server.log_tail()
+            )
+        if time.monotonic() > deadline:
+            server.stop()
+            raise RuntimeError(
+                f"JupyterLab did not answer within {timeout:.0f} s:\n" + server.log_tail()
+            )
+        base_url = _server_url(dirs["runtime"], process.pid)
+        if base_url:
+            server.base_url = base_url
+            try:
+                server.api("status")
+                return server
+            except (urllib.error.URLError, OSError, ValueError):
+                pass
+        time.sleep(0.25)
+
+
+def _server_url(runtime_dir: Path, pid: int) -> str | None:
+    """The URL the server itself records once listening (its port may differ from the asked one)."""
+    info = runtime_dir / f"jpserver-{pid}.json"
+    try:
+        data = json.loads(info.read_text())
+    except (OSError, ValueError):
+        return None
+    url = str(data.get("url", ""))
+    return url if url.endswith("/") else url + "/"
+
+
+def copy_notebooks(source: Path, root_dir: Path) -> None:
+    """Copy a folder of notebooks into the server's root, so tests never modify the originals."""
+    shutil.copytree(source, root_dir, dirs_exist_ok=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Browser side
+# --------------------------------------------------------------------------------------------
+
+# Installed into every page before JupyterLab loads; looked up at call time, so it is safe to
+# define before ``window.jupyterapp`` exists. Runs are tracked by key because a command's promise
+# cannot cross into Python while the cell is still running.
+HELPERS_JS = r"""
+window.__e2e = {
+  runs: {},
+  app() {
+    const app = window.jupyterapp;
+    if (!app) throw new Error('window.jupyterapp missing: start lab with expose_app_in_browser');
+    return app;
+  },
+  panel(path) {
+    for (const widget of this.app().shell.widgets('main')) {
+      if (widget.context && widget.context.path === path) return widget;
+    }
+    return null;
+  },
+  cell(path, id) {
+    const panel = this.panel(path);
+    const cell = panel && panel.content.widgets.find((c) => c.model.id === id);
+    if (!cell) throw new Error(`no cell ${id} in ${path}`);
+    return cell;
+  },
+  track(key, promise) {
+    const run = (this.runs[key] = { done: false, ok: null, error: null });
+    Promise.resolve(promise).then(
+      (ok) => { run.done = true; run.ok = ok; },
+      (err) => { run.done = true; run.error = String((err && err.stack) || err); },
+    );
+  },
+  outputText(cell) {
+    const parts = [];
+    for (const output of cell.model.outputs.toJSON()) {
+      if (output.output_type === 'stream') parts.push([].concat(output.text).join(''));
+      else if (output.output_type === 'error') parts.push(`${output.ename}: ${output.evalue}`);
+      else if (output.data && output.data['text/plain'] !== undefined) {
+        parts.push([].concat(output.data['text/plain']).join(''));
+      }
+    }
+    return parts.join('');
+  },
+};
+"""
+
+
+def install_helpers(page: Page) -> None:
+    page.add_init_script(HELPERS_JS)
+
+
+def wait_for(
+    check: Callable[[], T | None],
+    *,
+    timeout: float,
+    interval: float = 0.2,
+    message: str | Callable[[], str] = "condition",
+) -> T:
+    """Poll ``check`` until it returns something truthy; fail with ``message`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            text = message() if callable(message) else message
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {text}")
+        time.sleep(interval)
+
+
+@dataclass
+class Notebook:
+    """One notebook open in JupyterLab, driven through its model and JupyterLab's commands."""
+
+    page: Page
+    path: str
+    _runs: int = field(default=0, init=False)
+
+    def _js(self, body: str, arg: Any = None) -> Any:
+        """Evaluate ``body`` as a function of (h, path, arg), h being the installed helpers."""
+        return self.page.evaluate(
+            f"([path, arg]) => {{ const h = window.__e2e; return (() => {{ {body} }})(); }}",
+            [self.path, arg],
+        )
+
+    # -- kernel --------------------------------------------------------------------------------
+
+    def kernel_status(self) -> str:
+        return str(
+            self._js(
+                "const p = h.panel(path);"
+                "const k = p && p.sessionContext.session && p.sessionContext.session.kernel;"
+                "return k ? k.status : 'none';"
+            )
+        )
+
+    def wait_kernel_idle(self, timeout: float = KERNEL_READY_TIMEOUT) -> None:
+        wait_for(
+            lambda: self.kernel_status() == "idle",
+            timeout=timeout,
+            message=lambda: f"the kernel of {self.path} to be idle (it is {self.kernel_status()})",
+        )
+
+    # -- running -------------------------------------------------------------------------------
+
+    def _start_command(self, command: str) -> str:
+        """Make this notebook current, start a JupyterLab command on it, and return the run key."""
+        self._runs += 1
+        key = f"{self.path}#{self._runs}"
+        self._js(
+            "const app = h.app(); const p = h.panel(path);"
+            "app.shell.activateById(p.id);"
+            "h.track(arg.key, app.commands.execute(arg.command));",
+            {"key": key, "command": command},
+        )
+        return key
+
+    def _wait_run(self, key: str, timeout: float) -> None:
+        def finished() -> dict[str, Any] | None:
+            run = self.page.evaluate("(key) => window.__e2e.runs[key]", key)
+            return run if run and run["done"] else None
+
+        run = wait_for(finished, timeout=timeout, message=f"run {key} to finish")
+        if run["error"]:
+            raise AssertionError(f"run {key} failed in the page: {run['error']}")
+
+    def run_all(self, timeout: float = CELL_TIMEOUT) -> None:
+        """Run every cell and wait until the last one has finished."""
+        self.wait_kernel_idle()
+        self._wait_run(self._start_command("notebook:run-all-cells"), timeout)
+
+    def add_cell(self, source: str) -> str:
+        """Append a code cell with ``source``, select it alone, and return its id."""
+        return str(
+            self._js(
+                "const nb = h.panel(path).content;"
+                "const index = nb.model.cells.length;"
+                "nb.model.sharedModel.insertCell(index, {cell_type: 'code', source: arg});"
+                "nb.activeCellIndex = index; nb.deselectAll();"
+                "return nb.widgets[index].model.id;",
+                source,
+            )
+        )
+
+    def start_cell(self, source: str) -> tuple[str, str]:
+        """Append a cell and start it without waiting; returns (cell id, run key)."""
+        cell_id = self.add_cell(source)
+        self.wait_kernel_idle()
+        return cell_id, self._start_command("notebook:run-cell")
+
+    def wait_run(self, key: str, timeout: float = CELL_TIMEOUT) -> None:
+        self._wait_run(key, timeout)
+
+    def run_cell(self, source: str, timeout: float = CELL_TIMEOUT) -> str:
+        """Append a cell, run it to the end, and return its text output."""
+        cell_id, key = self.start_cell(source)
+        self._wait_run(key, timeout)
+        return self.output_text(cell_id)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def output_text(self, cell_id: str) -> str:
+        """Stream text, text/plain results and error lines of a cell, as the kernel sent them."""
+        return str(self._js("return h.outputText(h.cell(path, arg));", cell_id))
+
+    def error_outputs(self) -> list[str]:
+        """Every error output in the notebook, as 'cell index: name: value' lines."""
+        return list(
+            self._js(
+                "const out = [];"
+                "h.panel(path).content.widgets.forEach((cell, i) => {"
+                "  if (cell.model.type !== 'code') return;"
+                "  for (const o of cell.model.outputs.toJSON()) {"
+                "    if (o.output_type === 'error') out.push(`${i}: ${o.ename}: ${o.evalue}`);"
+                "  }"
+                "});"
+                "return out;"
+            )
+        )
+
+    def execution_counts(self) -> list[int | None]:
+        return list(
+            self._js(
+                "return h.panel(path).content.widgets"
+                "  .filter((c) => c.model.type === 'code')"
+                "  .map((c) => c.model.executionCount);"
+            )
+        )
+
+
+def open_notebook(page: Page, server: LabServer, path: str) -> Notebook:
+    """Open ``path`` (relative to the server's root) in JupyterLab and wait for an idle kernel."""
+    page.goto(server.url(f"lab/tree/{path}"))
+    page.wait_for_function(
+        "(path) => !!(window.__e2e && window.jupyterapp && window.__e2e.panel(path))",
+        arg=path,
+        timeout=KERNEL_READY_TIMEOUT * 1000,
+    )
+    page.wait_for_function(
+        "async (path) => { await window.__e2e.panel(path).context.ready; return true; }",
+        arg=path,
+        timeout=KERNEL_READY_TIMEOUT * 1000,
+    )
+    notebook = Notebook(page, path)
+    notebook.wait_kernel_idle()
+    return notebook
+
+
+# --------------------------------------------------------------------------------------------
+# Console capture
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PageProblem:
+    kind: str  # "console" or "pageerror"
+    text: str
+    where: str  # URL of the script that logged it, or the error's stack
+
+    def __str__(self) -> str:
+        return f"[{self.kind}] {self.text}" + (f"\n    at {self.where}" if self.where else "")
+
+
+@dataclass
+class ConsoleRecorder:
+    """Keeps every console message of a page, and its uncaught errors, for later checks."""
+
+    messages: list[str] = field(default_factory=list)
+    problems: list[PageProblem] = field(default_factory=list)
+    _taken: int = 0
+
+    def take_new(self) -> list[PageProblem]:
+        """Problems recorded since the last call."""
+        new = self.problems[self._taken :]
+        self._taken = len(self.problems)
+        return new
+
+    def attach(self, page: Page) -> None:
+        page.on("console", self._on_console)
+        page.on("pageerror", self._on_pageerror)
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        location = message.location
+        where = location.get("url", "") if location else ""
+        self.messages.append(f"[{message.type}] {message.text}")
+        if message.type == "error":
+            self.problems.append(PageProblem("console", message.text, where))
+
+    def _on_pageerror(self, error: Error) -> None:
+        self.problems.append(PageProblem("pageerror", error.message, error.stack or ""))
+
+
+def screenshot(locator: Locator, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    locator.scroll_into_view_if_needed()
+    locator.screenshot(path=str(path))
+    return path

@@ -1,0 +1,44 @@
+"""Self-test of the end-to-end harness with a plain ipywidgets notebook.
+
+When the quickstart test fails, this one tells whether the harness (server, browser, widget
+manager, cell running) works at all, independently of livefeed.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from playwright.sync_api import Page, expect
+
+from .lab import LabServer, open_notebook
+
+pytestmark = pytest.mark.e2e
+
+
+def _write_notebook(server: LabServer, name: str, cells: list[str]) -> str:
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    nbformat.write(notebook, server.root_dir / name)
+    return name
+
+
+def test_widget_renders_and_cells_run(lab_server: LabServer, page: Page) -> None:
+    path = _write_notebook(
+        lab_server,
+        "harness.ipynb",
+        ["import ipywidgets as w\nslider = w.IntSlider(value=7)\nslider"],
+    )
+    notebook = open_notebook(page, lab_server, path)
+    notebook.run_all()
+    assert notebook.error_outputs() == []
+
+    # The widget manager extension loaded and rendered the kernel's widget.
+    expect(page.locator(".widget-slider").first).to_be_visible(timeout=30_000)
+
+    # A cell added afterwards sees the same kernel state and its output is readable.
+    assert notebook.run_cell("print(slider.value * 6)").strip() == "42"
