@@ -1,0 +1,9 @@
+"""livefeed: live charts of WebSocket feeds in Jupyter.
+
+Only new points travel to the browser, as binary, in bounded batches, into bounded buffers.
+"""
+
+from ._widget import LiveChart
+
+__all__ = ["LiveChart", "__version__"]
+__version__ = "0.1.0"

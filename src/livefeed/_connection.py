@@ -1,0 +1,176 @@
+"""The WebSocket client loop: connect, feed every message to a `Feed`, reconnect with backoff.
+
+Thin glue over `websockets`: every failure ends up counted in the feed's statistics and named in
+its status; none is raised out of the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import ssl as ssl_module
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import (
+    ConnectionClosed,
+    InvalidHandshake,
+    InvalidStatus,
+    InvalidURI,
+)
+from websockets.frames import CloseCode
+
+from ._feed import CONNECTION, Feed, Status
+
+TOO_LARGE = "too_large"
+Reconnect = bool | Literal["always"]
+
+# A connection that stayed up this long was healthy: the next failure starts the backoff afresh.
+_HEALTHY_SECONDS = 10.0
+# HTTP refusals that say "try again later" rather than "you may not".
+_RETRYABLE_4XX = {408, 425, 429}
+
+
+@dataclass(frozen=True)
+class ConnectOptions:
+    """How to reach the feed. `subscribe` is the text sent after each connect, if any."""
+
+    url: str
+    headers: Mapping[str, str] | None = None
+    subscribe: str | None = None
+    reconnect: Reconnect = True
+    backoff: float = 0.5
+    max_backoff: float = 30.0
+    ping_interval: float | None = 20.0
+    ping_timeout: float | None = 20.0
+    max_size: int | None = 4 * 2**20
+    ssl: ssl_module.SSLContext | None = None
+    open_timeout: float = 10.0
+    close_timeout: float = 2.0
+
+
+class Backoff:
+    """Exponential delays with jitter: about `initial` first, doubling up to `maximum`."""
+
+    def __init__(self, initial: float, maximum: float) -> None:
+        self.initial = initial
+        self.maximum = maximum
+        self.failures = 0
+
+    def next_delay(self) -> float:
+        ceiling = min(self.maximum, self.initial * 2**self.failures)
+        self.failures += 1
+        # Jitter spreads the retries of many clients that lost the same server at the same moment.
+        return ceiling * random.uniform(0.5, 1.0)
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+def describe_close(error: ConnectionClosed, max_size: int | None) -> tuple[str, str]:
+    """The error kind and a message for a connection that closed with an error."""
+    for frame in (error.sent, error.rcvd):
+        if frame is not None and frame.code == CloseCode.MESSAGE_TOO_BIG:
+            return TOO_LARGE, (
+                f"a message was larger than max_size={max_size} bytes; "
+                "pass a larger max_size= to LiveChart to accept it"
+            )
+    frame = error.rcvd or error.sent
+    if frame is None:
+        return CONNECTION, "connection lost without a close frame (code 1006)"
+    reason = f": {frame.reason}" if frame.reason else ""
+    return CONNECTION, f"connection closed with code {frame.code}{reason}"
+
+
+async def stream(feed: Feed, options: ConnectOptions) -> None:
+    """Keep `feed` connected to `options.url` until cancelled or a final failure.
+
+    Status goes connecting → live → (reconnecting → live)* → closed or error. A normal close (1000)
+    ends the stream unless `reconnect="always"`; an HTTP 4xx refusal or a certificate failure ends it
+    with status "error"; everything else is retried after a backoff, unless `reconnect=False`.
+    """
+    backoff = Backoff(options.backoff, options.max_backoff)
+    first = True
+    try:
+        while True:
+            feed.set_status("connecting" if first else "reconnecting")
+            first = False
+            retry, connected_at = await _connect_once(feed, options)
+            if connected_at is not None and time.monotonic() - connected_at >= _HEALTHY_SECONDS:
+                backoff.reset()
+            if not retry or options.reconnect is False:
+                if feed.status not in ("error", "closed"):
+                    feed.set_status("error")  # lost, and told not to reconnect
+                return
+            delay = backoff.next_delay()
+            # A feed that was live and dropped is reconnecting; one that cannot be reached at all
+            # is an error (with its reason in last_error) that is retried all the same.
+            waiting: Status = "reconnecting" if connected_at is not None else "error"
+            feed.set_status(waiting, retry_at=time.monotonic() + delay)
+            await asyncio.sleep(delay)
+            feed.reconnects += 1
+    except asyncio.CancelledError:
+        feed.set_status("closed")
+        raise
+
+
+async def _connect_once(feed: Feed, options: ConnectOptions) -> tuple[bool, float | None]:
+    """One connection's life. Returns whether to retry, and when it went live (None if never)."""
+    connected_at: float | None = None
+    try:
+        async with connect(
+            options.url,
+            additional_headers=options.headers,
+            ping_interval=options.ping_interval,
+            ping_timeout=options.ping_timeout,
+            max_size=options.max_size,
+            ssl=options.ssl,
+            open_timeout=options.open_timeout,
+            close_timeout=options.close_timeout,
+        ) as websocket:
+            connected_at = time.monotonic()
+            feed.set_status("live")
+            await _receive(feed, options, websocket)
+        code = websocket.close_code
+        if code == CloseCode.NORMAL_CLOSURE and options.reconnect != "always":
+            feed.set_status("closed")
+            return False, connected_at
+        if code != CloseCode.NORMAL_CLOSURE:
+            reason = f": {websocket.close_reason}" if websocket.close_reason else ""
+            feed.note(CONNECTION, f"server closed the connection with code {code}{reason}")
+        return True, connected_at
+    except InvalidStatus as error:
+        status = error.response.status_code
+        reason = error.response.reason_phrase
+        if 400 <= status < 500 and status not in _RETRYABLE_4XX:
+            feed.note(CONNECTION, f"the server refused the connection: HTTP {status} {reason}")
+            feed.set_status("error")
+            return False, connected_at
+        feed.note(CONNECTION, f"the server answered HTTP {status} {reason}")
+        return True, connected_at
+    except ssl_module.SSLCertVerificationError as error:
+        feed.note(CONNECTION, f"certificate not trusted: {error.verify_message}")
+        feed.set_status("error")
+        return False, connected_at
+    except InvalidURI as error:
+        feed.note(CONNECTION, f"invalid URL: {error}")
+        feed.set_status("error")
+        return False, connected_at
+    except ConnectionClosed as error:
+        kind, message = describe_close(error, options.max_size)
+        feed.note(kind, message)
+        return True, connected_at
+    except (OSError, TimeoutError, InvalidHandshake) as error:
+        feed.note(CONNECTION, f"cannot connect to {options.url}: {error or type(error).__name__}")
+        return True, connected_at
+
+
+async def _receive(feed: Feed, options: ConnectOptions, websocket: ClientConnection) -> None:
+    if options.subscribe is not None:
+        await websocket.send(options.subscribe)
+    ingest = feed.ingest
+    async for message in websocket:
+        ingest(message)

@@ -1,0 +1,68 @@
+"""The thread-safe state of one chart's stream, shared by its connection and its widget.
+
+The connection (on the background loop) and `push()` (on any thread) feed the pipeline through
+`Feed`; the widget reads batches and statistics from it. A lock serialises the pipeline.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+from ._pipeline import ChartSpec, Pipeline
+
+Status = Literal["connecting", "live", "reconnecting", "closed", "error"]
+
+CONNECTION = "connection"  # the error kind of every connection failure
+
+
+class Feed:
+    """A pipeline behind a lock, plus what the connection is doing."""
+
+    def __init__(self, spec: ChartSpec) -> None:
+        self.lock = threading.Lock()
+        self.pipeline = Pipeline(spec)
+        self.status: Status = "closed"
+        self.retry_at: float | None = None  # time.monotonic() of the next connection attempt
+        self.reconnects = 0
+
+    def ingest(self, raw: str | bytes) -> None:
+        """Take one WebSocket message."""
+        now_ms = time.time() * 1000.0
+        with self.lock:
+            self.pipeline.feed(raw, now_ms)
+
+    def push(self, records: Iterable[Mapping[str, Any]]) -> None:
+        """Take rows given from Python."""
+        now_ms = time.time() * 1000.0
+        with self.lock:
+            self.pipeline.feed_records(records, now_ms)
+
+    def note(self, kind: str, message: str) -> None:
+        """Count a problem met outside the pipeline, and show it as the last error."""
+        with self.lock:
+            self.pipeline.note(kind, message)
+
+    def set_status(self, status: Status, retry_at: float | None = None) -> None:
+        self.status = status
+        self.retry_at = retry_at
+
+    def stats(self) -> dict[str, Any]:
+        """Counters as plain JSON-ready values (`rate` is added by the widget, which times them)."""
+        with self.lock:
+            pipeline = self.pipeline
+            retry_in = None
+            if self.retry_at is not None:
+                retry_in = round(max(0.0, self.retry_at - time.monotonic()), 1)
+            return {
+                "messages": pipeline.messages,
+                "points": pipeline.points,
+                "errors": pipeline.errors,
+                "error_kinds": dict(pipeline.error_kinds),
+                "last_error": pipeline.last_error,
+                "reconnects": self.reconnects,
+                "coalesced": pipeline.coalesced,
+                "retry_in": retry_in,
+            }

@@ -1,0 +1,149 @@
+"""One background thread per process running one asyncio loop, shared by every chart.
+
+The loop owns the WebSocket connections and the pump that sends batches to the browser, so charts
+keep streaming while the notebook's main thread runs a cell. Every message the pump sends spends a
+token from one bucket shared by all charts: jupyter_server drops comm messages silently beyond
+1000 per second for a whole kernel, so the kernel as a whole stays well below that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import threading
+import time
+import weakref
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol, TypeVar
+
+log = logging.getLogger("livefeed")
+
+T = TypeVar("T")
+
+FRAME_RATE = 30  # pump ticks per second: no chart sends more than 30 batches a second
+KERNEL_MESSAGE_RATE = 450  # comm messages per second for all charts together
+
+
+class Pumped(Protocol):
+    """A chart as the pump sees it."""
+
+    def pump(self, budget: TokenBucket, now: float) -> None:
+        """Send what is due, spending one token from `budget` per message sent."""
+
+    def pump_failed(self, error: BaseException) -> None:
+        """Make an unexpected error in `pump` visible to the user."""
+
+
+class TokenBucket:
+    """At most `rate` spends per second on average, and at most `burst` at once."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.tokens = burst
+        self._last = time.monotonic()
+
+    def refill(self, now: float) -> None:
+        self.tokens = min(self.burst, self.tokens + (now - self._last) * self.rate)
+        self._last = now
+
+    def try_spend(self) -> bool:
+        """Take one token if there is one."""
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False
+
+
+class Runtime:
+    """The shared loop and its thread. Use `get_runtime()`, not the constructor."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.loop.set_exception_handler(self._on_loop_error)
+        self.bucket = TokenBucket(KERNEL_MESSAGE_RATE, KERNEL_MESSAGE_RATE / FRAME_RATE * 1.5)
+        self._charts: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._rotation = 0
+        self.thread = threading.Thread(target=self._run, name="livefeed", daemon=True)
+        self.thread.start()
+        self.call_soon(self._start_pump)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+
+    def _start_pump(self) -> None:
+        self._pump_task = self.loop.create_task(self._pump_forever(), name="livefeed-pump")
+
+    def _on_loop_error(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        # Anything that reaches here escaped every handler of ours: say so loudly, never drop it.
+        log.error("livefeed background error: %s", context.get("message"), exc_info=context.get("exception"))
+
+    def on_loop_thread(self) -> bool:
+        return threading.current_thread() is self.thread
+
+    def call_soon(self, callback: Callable[..., object], *args: object) -> None:
+        """Run `callback(*args)` on the loop thread, soon."""
+        self.loop.call_soon_threadsafe(callback, *args)
+
+    def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        """Schedule a coroutine on the loop from any thread."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+
+    def run_sync(self, function: Callable[[], T], timeout: float = 10.0) -> T:
+        """Run `function` on the loop thread and wait for its result (directly if already there)."""
+        if self.on_loop_thread():
+            return function()
+
+        async def call() -> T:
+            return function()
+
+        return self.submit(call()).result(timeout)
+
+    def add(self, chart: Pumped) -> None:
+        """Pump `chart` until it is garbage-collected or removed."""
+        self._charts.add(chart)
+
+    def discard(self, chart: Pumped) -> None:
+        self._charts.discard(chart)
+
+    async def _pump_forever(self) -> None:
+        period = 1.0 / FRAME_RATE
+        while True:
+            started = time.monotonic()
+            self.pump_once(started)
+            await asyncio.sleep(max(0.0, period - (time.monotonic() - started)))
+
+    def pump_once(self, now: float) -> None:
+        """One tick: each chart sends what is due while the shared budget lasts.
+
+        Charts take turns at going first, so that when the budget runs short the same charts are
+        not always the ones that wait (their points simply travel in the next, larger batch).
+        """
+        self.bucket.refill(now)
+        charts = list(self._charts)
+        if not charts:
+            return
+        self._rotation = (self._rotation + 1) % len(charts)
+        for chart in charts[self._rotation :] + charts[: self._rotation]:
+            if self.bucket.tokens < 1.0:
+                break
+            try:
+                chart.pump(self.bucket, now)
+            except Exception as error:  # one chart's failure must not stop the others
+                log.exception("livefeed: sending to the browser failed")
+                chart.pump_failed(error)
+
+
+_runtime: Runtime | None = None
+_runtime_lock = threading.Lock()
+
+
+def get_runtime() -> Runtime:
+    """The process's runtime, started on first use."""
+    global _runtime
+    with _runtime_lock:
+        if _runtime is None or not _runtime.thread.is_alive():
+            _runtime = Runtime()
+        return _runtime

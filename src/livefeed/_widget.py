@@ -1,0 +1,356 @@
+"""`LiveChart`: the widget, a thin layer between a `Feed` and the browser."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import ssl as ssl_module
+import time
+import weakref
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Union
+from urllib.parse import urlsplit, urlunsplit
+
+import anywidget
+import traitlets
+
+from ._coerce import XKind
+from ._connection import ConnectOptions, Reconnect, stream
+from ._feed import Feed, Status
+from ._pipeline import ChartSpec
+from ._runtime import Runtime, TokenBucket, get_runtime
+from ._snapshot import build_snapshot
+from ._wire import encode, is_sync_request
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_STATIC = Path(__file__).parent / "static"
+INTERNAL = "internal"
+
+STATS_PERIOD = 0.5  # seconds between refreshes of the synced statistics
+SNAPSHOT_PERIOD = 5.0  # seconds between refreshes of the saved-notebook snapshot
+
+Rows = Union[Mapping[str, Any], Sequence[Mapping[str, Any]], "pd.DataFrame"]
+
+
+def public_source(url: str) -> str:
+    """`url` without user, password, query or fragment: safe to show in the page and to save."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _ssl_context(ssl: ssl_module.SSLContext | str | Path | None, url: str) -> ssl_module.SSLContext | None:
+    if ssl is None or isinstance(ssl, ssl_module.SSLContext):
+        return ssl
+    if not url.startswith("wss://"):
+        raise ValueError("ssl= applies to wss:// URLs only")
+    return ssl_module.create_default_context(cafile=str(ssl))
+
+
+class LiveChart(anywidget.AnyWidget):  # type: ignore[misc]
+    """A chart of a live feed: connects to a WebSocket URL and draws every point it sends.
+
+    Each message (a JSON object, an array of objects, or newline-delimited objects) gives one point
+    per `y` field per object: `x` is a field (numbers, numeric strings, epoch s/ms/µs/ns or ISO-8601
+    times) or arrival time when None; `group_by` makes one series per distinct value of a field.
+    Field names may be dotted paths into nested JSON. `window` bounds the points kept per series, in
+    Python and in the browser. With `url=None` the chart is fed only by `push()`.
+
+    Connection: `subscribe` (a str, or anything JSON-serialisable) is sent after every connect;
+    `headers` go with the handshake and never reach the browser or a saved notebook. `reconnect`
+    (True, False or "always", which also reconnects after a normal close) with exponential backoff
+    from `backoff` to `max_backoff` seconds; `ping_interval`/`ping_timeout` detect a dead server;
+    `max_size` bounds one message in bytes; `ssl` is an `ssl.SSLContext` or a CA file for `wss://`.
+    """
+
+    _esm = _STATIC / "widget.js"
+    _css = _STATIC / "widget.css"
+
+    source = traitlets.Unicode("").tag(sync=True)
+    title = traitlets.Unicode("").tag(sync=True)
+    height = traitlets.Int(300).tag(sync=True)
+    window = traitlets.Int(10_000).tag(sync=True)  # fixed at construction
+    x_kind = traitlets.Unicode("auto").tag(sync=True)
+    x_label = traitlets.Unicode("").tag(sync=True)
+    y_label = traitlets.Unicode("").tag(sync=True)
+    feed_status = traitlets.Unicode("closed").tag(sync=True)
+    feed_stats = traitlets.Dict().tag(sync=True)
+    paused = traitlets.Bool(False).tag(sync=True)
+    snapshot = traitlets.Dict().tag(sync=True)
+
+    _task: asyncio.Task[None] | None = None
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        y: str | Sequence[str] = "value",
+        x: str | None = None,
+        group_by: str | None = None,
+        window: int = 10_000,
+        title: str = "",
+        height: int = 300,
+        x_type: XKind = "auto",
+        subscribe: object = None,
+        headers: Mapping[str, str] | None = None,
+        reconnect: Reconnect = True,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        ping_interval: float | None = 20.0,
+        ping_timeout: float | None = 20.0,
+        max_size: int | None = 4 * 2**20,
+        ssl: ssl_module.SSLContext | str | Path | None = None,
+        **unknown: object,
+    ) -> None:
+        if unknown:
+            valid = ", ".join(sorted(_PARAMETERS))
+            raise TypeError(
+                f"LiveChart() got unexpected keyword argument(s) {', '.join(sorted(unknown))}; "
+                f"valid ones are: url, {valid}"
+            )
+        if url is not None and urlsplit(url).scheme not in ("ws", "wss"):
+            raise ValueError(f"url must start with ws:// or wss://, not {url!r}")
+        if x_type not in ("auto", "time", "number"):
+            raise ValueError(f"x_type must be 'auto', 'time' or 'number', not {x_type!r}")
+        if reconnect not in (True, False, "always"):
+            raise ValueError(f"reconnect must be True, False or 'always', not {reconnect!r}")
+        y_fields = (y,) if isinstance(y, str) else tuple(y)
+        spec = ChartSpec(y=y_fields, x=x, group_by=group_by, window=window, x_type=x_type)
+        self._feed = feed = Feed(spec)
+        super().__init__(
+            source="" if url is None else public_source(url),
+            title=title,
+            height=height,
+            window=window,
+            x_kind=feed.pipeline.x_axis.kind,
+            x_label=x or "time",
+            y_label=", ".join(y_fields),
+        )
+        self._reset_wanted = False
+        self._next_stats = 0.0
+        self._next_snapshot = 0.0
+        self._last_stats: tuple[float, int] = (time.monotonic(), 0)
+        self._snapshot_seq = -1
+        self._rate = 0.0
+        self.on_msg(self._on_view_message)
+        self._runtime = runtime = get_runtime()
+        if url is not None:
+            options = ConnectOptions(
+                url=url,
+                headers=dict(headers) if headers else None,
+                subscribe=_subscribe_text(subscribe),
+                reconnect=reconnect,
+                backoff=backoff,
+                max_backoff=max_backoff,
+                ping_interval=ping_interval,
+                ping_timeout=ping_timeout,
+                max_size=max_size,
+                ssl=_ssl_context(ssl, url),
+            )
+            feed.set_status("connecting")
+            self._task = runtime.run_sync(lambda: _start_stream(runtime, feed, options))
+            # A chart that is garbage-collected must not leave its connection behind.
+            weakref.finalize(self, _cancel_soon, runtime, self._task)
+        else:
+            feed.set_status("live")  # fed by push(), live until closed
+        runtime.add(self)
+
+    # -- what users call ---------------------------------------------------------------------
+
+    @property
+    def status(self) -> Status:
+        """"connecting", "live", "reconnecting", "closed" or "error" (see `stats["last_error"]`)."""
+        return self._feed.status
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        """Counters of everything received: messages, points, errors (and `error_kinds`),
+        reconnects, last_error, coalesced, and `rate`, messages per second lately."""
+        stats = self._feed.stats()
+        stats["rate"] = self._rate
+        return stats
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """The points the window holds, in arrival order: columns `x`, `series`, `value`.
+
+        `x` is a UTC datetime column on a time axis, float otherwise; NaN values are gaps.
+        """
+        import pandas as pd
+
+        with self._feed.lock:
+            x, series, y = self._feed.pipeline.columns()
+            names = list(self._feed.pipeline.names)
+            is_time = self._feed.pipeline.x_axis.kind == "time"
+        x_column: Any = pd.to_datetime(x, unit="ms", utc=True) if is_time else x
+        labels = pd.Categorical.from_codes(series, categories=pd.Index(names, dtype=object))
+        return pd.DataFrame({"x": x_column, "series": labels, "value": y})
+
+    def push(self, rows: Rows) -> None:
+        """Feed rows from Python: a dict, a list of dicts, or a DataFrame (one row per record).
+
+        They go through the same path as messages from the socket; problems are counted in `stats`.
+        """
+        self._feed.push(_records(rows))
+
+    def pause(self) -> None:
+        """Freeze the drawing in every view; data keeps arriving and counting."""
+        self._runtime.run_sync(lambda: setattr(self, "paused", True))
+
+    def resume(self) -> None:
+        """Draw again, catching up at once."""
+        self._runtime.run_sync(lambda: setattr(self, "paused", False))
+
+    def close(self, remove: bool = False) -> None:
+        """Close the connection with a proper close frame; the chart keeps showing what it has.
+
+        With `remove=True` the widget itself is closed too (its views go away, its memory is freed).
+        """
+        task = self._task
+        if task is not None:
+            self._runtime.submit(_cancel_and_wait(task)).result(timeout=10)
+        self._feed.set_status("closed")
+        if remove:
+            self._runtime.run_sync(self._close_widget)
+
+    def __del__(self) -> None:
+        # ipywidgets closes a widget when it is collected; never block on the loop here.
+        task = self._task
+        if task is not None:
+            _cancel_soon(self._runtime, task)
+        super().close()
+
+    def _close_widget(self) -> None:
+        self._runtime.discard(self)
+        super().close()
+
+    def __repr__(self) -> str:
+        return f"<LiveChart {self.source or 'push()'} {self.status}>"
+
+    # -- the pump, on the background loop ----------------------------------------------------
+
+    def pump(self, budget: TokenBucket, now: float) -> None:
+        """Send what is due: a reset if a view asked, new points, and now and then state."""
+        if self.comm is None:
+            return
+        feed = self._feed
+        if self._reset_wanted and budget.try_spend():
+            self._reset_wanted = False
+            with feed.lock:
+                batch = feed.pipeline.take_reset()
+            self.send(*encode(batch))
+        elif budget.tokens >= 1.0:
+            with feed.lock:
+                batch_or_none = feed.pipeline.take_batch()
+            if batch_or_none is not None:
+                budget.try_spend()
+                self.send(*encode(batch_or_none))
+        if feed.status != self.feed_status and budget.try_spend():
+            self.feed_status = feed.status
+        kind = feed.pipeline.x_axis.kind
+        if kind != self.x_kind and budget.try_spend():
+            self.x_kind = kind
+        if now >= self._next_stats and budget.try_spend():
+            self._refresh_stats(now)
+        if now >= self._next_snapshot and budget.tokens >= 1.0:
+            self._next_snapshot = now + SNAPSHOT_PERIOD
+            if self._refresh_snapshot():
+                budget.try_spend()
+
+    def _refresh_stats(self, now: float) -> None:
+        self._next_stats = now + STATS_PERIOD
+        then, messages_then = self._last_stats
+        messages = self._feed.pipeline.messages
+        self._rate = round((messages - messages_then) / max(now - then, 1e-6), 1)
+        self._last_stats = (now, messages)
+        stats = self.stats
+        if stats != self.feed_stats:
+            self.feed_stats = stats
+
+    def _refresh_snapshot(self) -> bool:
+        feed = self._feed
+        with feed.lock:
+            if feed.pipeline.seq == self._snapshot_seq and feed.pipeline.rings:
+                return False
+            snapshot = build_snapshot(feed.pipeline)
+            self._snapshot_seq = feed.pipeline.seq
+        self.snapshot = snapshot
+        return True
+
+    def pump_failed(self, error: BaseException) -> None:
+        self._feed.note(INTERNAL, f"internal error while sending to the browser: {error!r}")
+
+    def _on_view_message(self, _widget: object, content: object, _buffers: object) -> None:
+        # Runs on the kernel's shell thread: only raise a flag; the pump answers on its own thread.
+        if is_sync_request(content):
+            self._reset_wanted = True
+
+
+_PARAMETERS = tuple(
+    name
+    for name in inspect.signature(LiveChart.__init__).parameters
+    if name not in ("self", "url", "unknown")
+)
+
+
+def _subscribe_text(subscribe: object) -> str | None:
+    if subscribe is None or isinstance(subscribe, str):
+        return subscribe
+    return json.dumps(subscribe)
+
+
+def _records(rows: Rows) -> Sequence[Mapping[str, Any]]:
+    if isinstance(rows, Mapping):
+        return [rows]
+    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
+        return _frame_records(rows)
+    if isinstance(rows, Sequence) and not isinstance(rows, (str, bytes)):
+        return rows
+    raise TypeError(f"push() takes a dict, a list of dicts or a DataFrame, not {type(rows).__name__}")
+
+
+def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    import pandas as pd
+
+    frame = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            # Epoch milliseconds: the time axis's unit, whatever unit pandas stores.
+            if values.dt.tz is None:
+                values = values.dt.tz_localize("UTC")
+            frame[column] = (values - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(milliseconds=1)
+    return frame.to_dict("records")  # type: ignore[no-any-return]
+
+
+def _start_stream(runtime: Runtime, feed: Feed, options: ConnectOptions) -> asyncio.Task[None]:
+    task = runtime.loop.create_task(stream(feed, options), name=f"livefeed {public_source(options.url)}")
+
+    def finished(task: asyncio.Task[None]) -> None:
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is not None:  # a bug of ours: make it visible rather than lose it with the task
+            feed.note(INTERNAL, f"internal error in the connection: {error!r}")
+            feed.set_status("error")
+
+    task.add_done_callback(finished)
+    return task
+
+
+async def _cancel_and_wait(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    await asyncio.wait([task])
+
+
+def _cancel_soon(runtime: Runtime, task: asyncio.Task[None]) -> None:
+    if runtime.loop.is_closed():
+        return
+    runtime.loop.call_soon_threadsafe(task.cancel)

@@ -1,0 +1,78 @@
+"""The messages that carry points from the kernel to the browser (see docs/protocol.md).
+
+Pure functions: a `Batch` in, message content and binary buffers out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, TypedDict
+
+import numpy as np
+
+from ._ring import F64
+
+PointsKind = Literal["batch", "reset"]
+
+
+class PointsMessage(TypedDict):
+    """Content of a `batch` or `reset` custom message; x and y travel in two float64 buffers."""
+
+    type: PointsKind
+    seq: int
+    series: list[tuple[int, str]]
+    segments: list[tuple[int, int]]
+
+
+class SyncRequest(TypedDict):
+    """Sent by a view that needs the whole window: when it appears, or after it missed a batch."""
+
+    type: Literal["sync"]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Points for the browser: `segments` (series id, count) split the concatenated `x` and `y`.
+
+    A "batch" holds only points the browser has not been sent yet, and names in `series` only the
+    series it introduces; a "reset" holds the whole window and names every series.
+    """
+
+    kind: PointsKind
+    seq: int
+    series: list[tuple[int, str]]
+    segments: list[tuple[int, int]]
+    x: F64
+    y: F64
+    coalesced: int = 0
+    points: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        if len(self.x) != len(self.y) or sum(n for _, n in self.segments) != len(self.x):
+            raise ValueError("segments must add up to the lengths of x and y")
+        object.__setattr__(self, "points", len(self.x))
+
+
+def encode(batch: Batch) -> tuple[PointsMessage, list[memoryview]]:
+    """Content and buffers for `Widget.send`: x and y as little-endian float64 bytes.
+
+    A numpy array is not sent as a binary buffer by ipywidgets, a memoryview is, so the arrays are
+    handed over as memoryviews of contiguous little-endian copies.
+    """
+    content: PointsMessage = {
+        "type": batch.kind,
+        "seq": batch.seq,
+        "series": batch.series,
+        "segments": batch.segments,
+    }
+    return content, [le_bytes(batch.x), le_bytes(batch.y)]
+
+
+def le_bytes(values: F64) -> memoryview:
+    array = np.ascontiguousarray(values, dtype="<f8")
+    return memoryview(array).cast("B")
+
+
+def is_sync_request(content: object) -> bool:
+    """Whether a message from a view asks for the whole window."""
+    return isinstance(content, dict) and content.get("type") == "sync"
