@@ -1,0 +1,76 @@
+"""Decoding: bytes and text in, records and problems out."""
+
+from __future__ import annotations
+
+import pytest
+
+from livefeed._decode import BINARY_FRAME, NOT_AN_OBJECT, NOT_JSON, decode_message
+
+
+def test_one_object() -> None:
+    records, problems = decode_message('{"a": 1}')
+    assert records == [{"a": 1}]
+    assert problems == []
+
+
+def test_array_of_objects() -> None:
+    records, problems = decode_message('[{"a": 1}, {"a": 2}]')
+    assert records == [{"a": 1}, {"a": 2}]
+    assert problems == []
+
+
+def test_newline_delimited_objects() -> None:
+    records, problems = decode_message('{"a": 1}\n{"a": 2}\r\n\n{"a": 3}\n')
+    assert records == [{"a": 1}, {"a": 2}, {"a": 3}]
+    assert problems == []
+
+
+def test_binary_frame_holding_json_is_accepted() -> None:
+    records, problems = decode_message(b'{"a": 1}')
+    assert records == [{"a": 1}]
+    assert problems == []
+
+
+def test_nan_and_infinity_tokens_parse() -> None:
+    records, _ = decode_message('{"a": NaN, "b": Infinity}')
+    assert records[0]["a"] != records[0]["a"]
+    assert records[0]["b"] == float("inf")
+
+
+def test_not_json_is_a_problem_with_an_excerpt() -> None:
+    records, problems = decode_message("hello world")
+    assert records == []
+    assert [p.kind for p in problems] == [NOT_JSON]
+    assert "'hello world'" in problems[0].message
+
+
+def test_bad_line_of_ndjson_keeps_the_good_ones() -> None:
+    records, problems = decode_message('{"a": 1}\n{"a": \n{"a": 3}')
+    assert records == [{"a": 1}, {"a": 3}]
+    assert [p.kind for p in problems] == [NOT_JSON]
+
+
+def test_array_items_that_are_not_objects_are_counted() -> None:
+    records, problems = decode_message('[{"a": 1}, 2, "x"]')
+    assert records == [{"a": 1}]
+    assert [p.kind for p in problems] == [NOT_AN_OBJECT]
+    assert "2 item(s)" in problems[0].message
+
+
+@pytest.mark.parametrize("raw", ["3", '"text"', "null", "true"])
+def test_scalars_are_not_objects(raw: str) -> None:
+    records, problems = decode_message(raw)
+    assert records == []
+    assert [p.kind for p in problems] == [NOT_AN_OBJECT]
+
+
+def test_binary_frame_that_is_not_text() -> None:
+    records, problems = decode_message(b"\xff\xfe\x00\x01")
+    assert records == []
+    assert [p.kind for p in problems] == [BINARY_FRAME]
+    assert "4 bytes" in problems[0].message
+
+
+def test_long_garbage_is_shortened_in_the_message() -> None:
+    _, problems = decode_message("x" * 10_000)
+    assert len(problems[0].message) < 200
