@@ -1,0 +1,157 @@
+// @ts-check
+/**
+ * Decoding of the point messages (`batch`, `reset`) and of the `snapshot` trait.
+ * Pure functions: no DOM, no widget model. Every check throws an Error whose
+ * message says what was wrong, so a bad message never half-updates a view.
+ */
+
+/**
+ * @typedef {{id: number, xs: Float64Array, ys: Float64Array}} Part
+ * @typedef {{
+ *   type: "batch" | "reset",
+ *   seq: number,
+ *   names: Array<[number, string]>,
+ *   parts: Part[],
+ *   points: number,
+ * }} Decoded
+ */
+
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
+/**
+ * Turns a binary buffer of little-endian float64 values into a Float64Array.
+ * Aligned buffers are viewed in place; a buffer whose byte offset is not a
+ * multiple of 8 cannot back a Float64Array, so it is copied.
+ * @param {unknown} buf DataView (what the widget layer delivers), ArrayBuffer or typed array
+ * @param {string} what name used in error messages
+ * @returns {Float64Array}
+ */
+export function toFloat64(buf, what) {
+  /** @type {ArrayBufferLike} */
+  let buffer;
+  let offset;
+  let length;
+  if (buf instanceof ArrayBuffer) {
+    buffer = buf;
+    offset = 0;
+    length = buf.byteLength;
+  } else if (ArrayBuffer.isView(buf)) {
+    buffer = buf.buffer;
+    offset = buf.byteOffset;
+    length = buf.byteLength;
+  } else {
+    throw new Error(`${what}: expected a binary buffer, got ${describe(buf)}`);
+  }
+  if (length % 8 !== 0) {
+    throw new Error(`${what}: ${length} bytes is not a whole number of float64 values`);
+  }
+  const n = length / 8;
+  if (!LITTLE_ENDIAN_HOST) {
+    const view = new DataView(buffer, offset, length);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true);
+    return out;
+  }
+  if (offset % 8 === 0) return new Float64Array(buffer, offset, n);
+  return new Float64Array(buffer.slice(offset, offset + length));
+}
+
+/**
+ * Decodes a `batch` or `reset` custom message.
+ * @param {any} content the message's JSON content
+ * @param {ReadonlyArray<unknown>} buffers [x, y]
+ * @returns {Decoded}
+ */
+export function decodeMessage(content, buffers) {
+  if (!content || (content.type !== "batch" && content.type !== "reset")) {
+    throw new Error(`not a point message: type ${describe(content && content.type)}`);
+  }
+  const seq = content.seq;
+  if (!Number.isSafeInteger(seq)) throw new Error(`${content.type}: seq must be an integer, got ${describe(seq)}`);
+  if (!buffers || buffers.length < 2) {
+    throw new Error(`${content.type} ${seq}: expected 2 buffers (x, y), got ${buffers ? buffers.length : 0}`);
+  }
+  const xs = toFloat64(buffers[0], `${content.type} ${seq} x`);
+  const ys = toFloat64(buffers[1], `${content.type} ${seq} y`);
+  return { type: content.type, seq, ...split(content, xs, ys, `${content.type} ${seq}`) };
+}
+
+/**
+ * Decodes the `snapshot` trait into the same shape as a reset, or null when it
+ * holds no data (`{}`, missing, or no segments).
+ * @param {any} snap
+ * @returns {Decoded | null}
+ */
+export function decodeSnapshot(snap) {
+  if (!snap || typeof snap !== "object" || !Array.isArray(snap.segments) || snap.segments.length === 0) {
+    return null;
+  }
+  const seq = Number.isSafeInteger(snap.seq) ? snap.seq : -1;
+  const xs = toFloat64(snap.x, "snapshot x");
+  const ys = toFloat64(snap.y, "snapshot y");
+  return { type: "reset", seq, ...split(snap, xs, ys, "snapshot") };
+}
+
+/**
+ * Splits concatenated x/y values into per-series parts following `segments`.
+ * @param {any} content holds `series` and `segments`
+ * @param {Float64Array} xs
+ * @param {Float64Array} ys
+ * @param {string} what
+ */
+function split(content, xs, ys, what) {
+  const names = parseNames(content.series, what);
+  const segments = content.segments;
+  if (!Array.isArray(segments)) throw new Error(`${what}: segments must be a list`);
+  if (xs.length !== ys.length) {
+    throw new Error(`${what}: ${xs.length} x values but ${ys.length} y values`);
+  }
+  /** @type {Part[]} */
+  const parts = [];
+  let at = 0;
+  for (const seg of segments) {
+    if (!Array.isArray(seg) || seg.length !== 2 || !isId(seg[0]) || !Number.isSafeInteger(seg[1]) || seg[1] < 0) {
+      throw new Error(`${what}: bad segment ${describe(seg)}; expected [series id, count]`);
+    }
+    const [id, count] = seg;
+    if (at + count > xs.length) {
+      throw new Error(`${what}: segments need more than the ${xs.length} points in the buffers`);
+    }
+    parts.push({ id, xs: xs.subarray(at, at + count), ys: ys.subarray(at, at + count) });
+    at += count;
+  }
+  if (at !== xs.length) {
+    throw new Error(`${what}: segments add up to ${at} points but the buffers hold ${xs.length}`);
+  }
+  return { names, parts, points: at };
+}
+
+/**
+ * @param {unknown} series
+ * @param {string} what
+ * @returns {Array<[number, string]>}
+ */
+function parseNames(series, what) {
+  if (series == null) return [];
+  if (!Array.isArray(series)) throw new Error(`${what}: series must be a list`);
+  return series.map((entry) => {
+    if (!Array.isArray(entry) || entry.length !== 2 || !isId(entry[0])) {
+      throw new Error(`${what}: bad series entry ${describe(entry)}; expected [id, name]`);
+    }
+    return /** @type {[number, string]} */ ([entry[0], String(entry[1])]);
+  });
+}
+
+/** @param {unknown} v */
+function isId(v) {
+  return Number.isSafeInteger(v) && /** @type {number} */ (v) >= 0;
+}
+
+/** A short description of a value for error messages (never the whole value). */
+function describe(/** @type {unknown} */ v) {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return `[${v.slice(0, 3).map(describe).join(", ")}${v.length > 3 ? ", …" : ""}]`;
+  if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === "object") return /** @type {object} */ (v).constructor?.name ?? "object";
+  return String(v);
+}
