@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { formatCount, formatRate, formatSeconds, formatValue, formatX } from "./format.js";
+
+describe("formatValue", () => {
+  it("keeps six significant digits", () => {
+    expect(formatValue(3.14159265)).toBe("3.14159");
+    expect(formatValue(123456.7)).toBe("123457");
+    expect(formatValue(-0.5)).toBe("-0.5");
+    expect(formatValue(42)).toBe("42");
+    expect(formatValue(0)).toBe("0");
+  });
+  it("uses exponents for extreme magnitudes", () => {
+    expect(formatValue(1.5e12)).toBe("1.500e+12");
+    expect(formatValue(0.0000123)).toBe("1.230e-5");
+  });
+  it("shows gaps and missing values as a dash", () => {
+    expect(formatValue(NaN)).toBe("–");
+    expect(formatValue(null)).toBe("–");
+    expect(formatValue(Infinity)).toBe("∞");
+  });
+});
+
+describe("formatX", () => {
+  it("formats epoch milliseconds as local date and time", () => {
+    const t = new Date(2024, 2, 5, 7, 8, 9, 45).getTime();
+    expect(formatX(t, true)).toBe("2024-03-05 07:08:09.045");
+  });
+  it("formats plain numbers like values", () => {
+    expect(formatX(12.5, false)).toBe("12.5");
+  });
+});
+
+describe("counts, rates and seconds", () => {
+  it("groups thousands", () => {
+    expect(formatCount(1234567)).toBe("1,234,567");
+    expect(formatCount(12)).toBe("12");
+    expect(formatCount(undefined)).toBe("0");
+  });
+  it("formats rates", () => {
+    expect(formatRate(0)).toBe("0 msg/s");
+    expect(formatRate(2.345)).toBe("2.3 msg/s");
+    expect(formatRate(29.7)).toBe("30 msg/s");
+    expect(formatRate(null)).toBe("0 msg/s");
+  });
+  it("rounds seconds up", () => {
+    expect(formatSeconds(2.1)).toBe("3 s");
+    expect(formatSeconds(0)).toBe("1 s");
+  });
+});

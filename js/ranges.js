@@ -1,0 +1,131 @@
+// @ts-check
+/**
+ * Axis ranges and searches over sorted x arrays. x values of a series are
+ * assumed non-decreasing (points arrive in order); NaN y values are gaps.
+ */
+
+/**
+ * First index i in [0, xs.length] with xs[i] >= v.
+ * @param {ArrayLike<number>} xs sorted
+ * @param {number} v
+ */
+export function lowerBound(xs, v) {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * First index i in [0, xs.length] with xs[i] > v.
+ * @param {ArrayLike<number>} xs sorted
+ * @param {number} v
+ */
+export function upperBound(xs, v) {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Index of the x value nearest to v (the earlier one on a tie), or -1 when empty.
+ * @param {ArrayLike<number>} xs sorted
+ * @param {number} v
+ */
+export function nearestIndex(xs, v) {
+  const n = xs.length;
+  if (n === 0 || Number.isNaN(v)) return -1;
+  const i = lowerBound(xs, v);
+  if (i === 0) return 0;
+  if (i === n) return n - 1;
+  return v - xs[i - 1] <= xs[i] - v ? i - 1 : i;
+}
+
+/**
+ * The x extent of several series, or null when all are empty.
+ * @param {ArrayLike<number>[]} xsList
+ * @returns {[number, number] | null}
+ */
+export function xExtent(xsList) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const xs of xsList) {
+    const n = xs.length;
+    if (n === 0) continue;
+    // Sorted, so the ends are the extremes; both are checked in case they are not.
+    const a = xs[0];
+    const b = xs[n - 1];
+    if (a < lo) lo = a;
+    if (b < lo) lo = b;
+    if (a > hi) hi = a;
+    if (b > hi) hi = b;
+  }
+  return lo <= hi ? [lo, hi] : null;
+}
+
+/**
+ * The y extent of the points whose x lies in [x0, x1], ignoring NaN and
+ * infinite values, or null when there are none.
+ * @param {Array<[ArrayLike<number>, ArrayLike<number>]>} data [xs, ys] per series
+ * @param {number} x0
+ * @param {number} x1
+ * @returns {[number, number] | null}
+ */
+export function yExtent(data, x0, x1) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const [xs, ys] of data) {
+    const end = upperBound(xs, x1);
+    for (let i = lowerBound(xs, x0); i < end; i++) {
+      const y = ys[i];
+      // Comparisons with NaN are false, so NaN never widens the range.
+      if (y < lo && y !== -Infinity) lo = y;
+      if (y > hi && y !== Infinity) hi = y;
+    }
+  }
+  return lo <= hi ? [lo, hi] : null;
+}
+
+/**
+ * Pads a value range for display: 5 % on each side, and a range of sensible
+ * size around a single value so a flat line sits in the middle.
+ * @param {[number, number] | null} range
+ * @returns {[number, number]}
+ */
+export function padY(range) {
+  if (!range) return [0, 1];
+  const [lo, hi] = range;
+  if (hi > lo) {
+    const pad = (hi - lo) * 0.05;
+    return [lo - pad, hi + pad];
+  }
+  const half = Math.abs(lo) * 0.1 || 1;
+  return [lo - half, lo + half];
+}
+
+/**
+ * Makes an x range drawable: a single instant or value gets some width
+ * (one second either side for time axes).
+ * @param {[number, number] | null} range
+ * @param {boolean} isTime x values are epoch milliseconds
+ * @returns {[number, number]}
+ */
+export function widenX(range, isTime) {
+  if (!range) {
+    const now = isTime ? Date.now() : 0;
+    return isTime ? [now - 60_000, now] : [0, 1];
+  }
+  const [lo, hi] = range;
+  if (hi > lo) return [lo, hi];
+  const half = isTime ? 1000 : Math.abs(lo) * 0.05 || 0.5;
+  return [lo - half, lo + half];
+}
