@@ -1,0 +1,89 @@
+// @ts-check
+import { formatCount, formatRate, formatSeconds } from "./format.js";
+
+/**
+ * The connection status badge: a coloured dot with the state, the message
+ * rate, point and error counts, the last error, and a plain notice when the
+ * kernel does not answer (a saved notebook opened without its kernel).
+ */
+
+export const STATUSES = ["connecting", "live", "reconnecting", "closed", "error"];
+
+/**
+ * @typedef {{
+ *   tone: string,
+ *   label: string,
+ *   facts: string[],
+ *   error: string,
+ *   notice: string,
+ * }} StatusView
+ */
+
+/**
+ * Decides what the badge says. Pure, so the wording can be tested.
+ * @param {unknown} status the `status` trait
+ * @param {any} stats the `stats` trait
+ * @param {{disconnected?: boolean, hasData?: boolean}} [view]
+ *   disconnected: no reset answered this view's sync in time;
+ *   hasData: the view shows points (from the saved snapshot when disconnected)
+ * @returns {StatusView}
+ */
+export function describeStatus(status, stats, view = {}) {
+  const s = typeof status === "string" && STATUSES.includes(status) ? status : "unknown";
+  const st = stats && typeof stats === "object" ? stats : {};
+  if (view.disconnected) {
+    return {
+      tone: "offline",
+      label: "not connected",
+      facts: [],
+      error: "",
+      notice: view.hasData
+        ? "The kernel is not connected: showing the last saved data."
+        : "The kernel is not connected and no saved data is available.",
+    };
+  }
+  let label = s;
+  const retry = Number(st.retry_in);
+  if (s === "reconnecting" && st.retry_in != null && Number.isFinite(retry)) {
+    label = `reconnecting in ${formatSeconds(retry)}`;
+  }
+  const facts = [formatRate(st.rate), `${formatCount(st.points)} points`];
+  const errors = Number(st.errors) || 0;
+  if (errors > 0) facts.push(`${formatCount(errors)} ${errors === 1 ? "error" : "errors"}`);
+  const error = typeof st.last_error === "string" ? st.last_error : "";
+  return { tone: s, label, facts, error, notice: "" };
+}
+
+/** The badge element; every string from the feed goes in as text, never markup. */
+export class Badge {
+  constructor() {
+    this.el = document.createElement("div");
+    this.el.className = "livefeed-badge";
+    this.el.setAttribute("role", "status");
+    const line = document.createElement("div");
+    line.className = "livefeed-badge-line";
+    this.dot = document.createElement("span");
+    this.dot.className = "livefeed-dot";
+    this.label = document.createElement("span");
+    this.label.className = "livefeed-badge-label";
+    this.facts = document.createElement("span");
+    this.facts.className = "livefeed-badge-facts";
+    line.append(this.dot, this.label, this.facts);
+    this.error = document.createElement("div");
+    this.error.className = "livefeed-badge-error";
+    this.notice = document.createElement("div");
+    this.notice.className = "livefeed-badge-notice";
+    this.el.append(line, this.error, this.notice);
+  }
+
+  /** @param {StatusView} v */
+  show(v) {
+    this.el.dataset.tone = v.tone;
+    this.label.textContent = v.label;
+    this.facts.textContent = v.facts.length ? ` · ${v.facts.join(" · ")}` : "";
+    this.error.textContent = v.error ? `Last error: ${v.error}` : "";
+    this.error.hidden = !v.error;
+    this.notice.textContent = v.notice;
+    this.notice.hidden = !v.notice;
+  }
+}

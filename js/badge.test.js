@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { describeStatus } from "./badge.js";
+
+describe("describeStatus", () => {
+  it("describes a live feed with rate and points", () => {
+    const v = describeStatus("live", { rate: 12.34, points: 45000, errors: 0, last_error: "" });
+    expect(v.tone).toBe("live");
+    expect(v.label).toBe("live");
+    expect(v.facts).toEqual(["12 msg/s", "45,000 points"]);
+    expect(v.error).toBe("");
+    expect(v.notice).toBe("");
+  });
+
+  it("counts errors and shows the last one", () => {
+    const v = describeStatus("error", { rate: 0, points: 3, errors: 2, last_error: "connection refused" });
+    expect(v.facts).toContain("2 errors");
+    expect(v.error).toBe("connection refused");
+    expect(describeStatus("live", { errors: 1 }).facts).toContain("1 error");
+  });
+
+  it("says when the next reconnect is", () => {
+    expect(describeStatus("reconnecting", { retry_in: 2.2 }).label).toBe("reconnecting in 3 s");
+    expect(describeStatus("reconnecting", { retry_in: null }).label).toBe("reconnecting");
+  });
+
+  it("says plainly when the kernel is not connected", () => {
+    const withData = describeStatus("live", {}, { disconnected: true, hasData: true });
+    expect(withData.label).toBe("not connected");
+    expect(withData.notice).toMatch(/not connected.*last saved data/);
+    expect(describeStatus("live", {}, { disconnected: true, hasData: false }).notice).toMatch(/no saved data/);
+  });
+
+  it("copes with unknown statuses and missing stats", () => {
+    const v = describeStatus("<b>weird</b>", undefined);
+    expect(v.tone).toBe("unknown");
+    expect(v.facts).toEqual(["0 msg/s", "0 points"]);
+  });
+});

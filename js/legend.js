@@ -1,0 +1,88 @@
+// @ts-check
+import { formatValue, formatX } from "./format.js";
+import { nearestIndex } from "./ranges.js";
+
+/**
+ * The legend: one entry per series with its colour, name and a value, which is
+ * the latest value, or while the cursor is over the plot the value nearest to
+ * the cursor's x.
+ */
+
+/**
+ * @typedef {{id: number, name: string, color: string, xs: ArrayLike<number>, ys: ArrayLike<number>}} LegendSeries
+ */
+
+/**
+ * Value shown for each series: at the x nearest to `hoverX`, or the latest when
+ * not hovering. NaN for an empty series or a gap.
+ * @param {LegendSeries[]} series
+ * @param {number | null} hoverX
+ * @returns {number[]}
+ */
+export function legendValues(series, hoverX) {
+  return series.map(({ xs, ys }) => {
+    if (ys.length === 0) return NaN;
+    if (hoverX == null) return ys[ys.length - 1];
+    const i = nearestIndex(xs, hoverX);
+    return i < 0 ? NaN : ys[i];
+  });
+}
+
+export class Legend {
+  constructor() {
+    this.el = document.createElement("div");
+    this.el.className = "livefeed-legend";
+    this.cursor = document.createElement("span");
+    this.cursor.className = "livefeed-legend-x";
+    this.list = document.createElement("ul");
+    this.list.className = "livefeed-legend-list";
+    this.el.append(this.cursor, this.list);
+    /** @type {Text[]} */
+    this._values = [];
+    this._key = "";
+  }
+
+  /**
+   * Rebuilds the entries when the series (or their names) changed.
+   * @param {LegendSeries[]} series
+   */
+  setSeries(series) {
+    const key = JSON.stringify(series.map((s) => [s.id, s.name, s.color]));
+    if (key === this._key) return;
+    this._key = key;
+    this.list.replaceChildren();
+    this._values = series.map((s) => {
+      const item = document.createElement("li");
+      item.className = "livefeed-legend-item";
+      const swatch = document.createElement("span");
+      swatch.className = "livefeed-swatch";
+      swatch.style.backgroundColor = s.color;
+      const name = document.createElement("span");
+      name.className = "livefeed-legend-name";
+      name.textContent = s.name;
+      name.title = s.name;
+      const value = document.createElement("span");
+      value.className = "livefeed-legend-value";
+      const text = document.createTextNode("–");
+      value.append(text);
+      item.append(swatch, name, value);
+      this.list.append(item);
+      return text;
+    });
+  }
+
+  /**
+   * @param {LegendSeries[]} series the same list last given to setSeries
+   * @param {number | null} hoverX
+   * @param {boolean} isTime
+   */
+  update(series, hoverX, isTime) {
+    const values = legendValues(series, hoverX);
+    for (let i = 0; i < values.length && i < this._values.length; i++) {
+      const t = formatValue(values[i]);
+      if (this._values[i].data !== t) this._values[i].data = t;
+    }
+    const label = hoverX == null ? "" : `at ${formatX(hoverX, isTime)}`;
+    if (this.cursor.textContent !== label) this.cursor.textContent = label;
+  }
+}

@@ -1,0 +1,57 @@
+// @ts-check
+/**
+ * Colours for the canvas. A canvas cannot use CSS variables, so the JupyterLab
+ * theme variables are read from the element's computed style, falling back to
+ * the element's own text colour outside JupyterLab.
+ */
+
+/** Series colours: mid-tone hues that keep their contrast on white and on near-black. */
+export const PALETTE = [
+  "#3b82f6", // blue
+  "#f97316", // orange
+  "#10b981", // green
+  "#ef4444", // red
+  "#a855f7", // purple
+  "#0ea5e9", // sky
+  "#d97706", // amber
+  "#ec4899", // pink
+  "#65a30d", // lime
+  "#14b8a6", // teal
+];
+
+/**
+ * Colour of a series, stable for the life of the widget because ids are.
+ * @param {number} id
+ */
+export function seriesColor(id) {
+  return PALETTE[((id % PALETTE.length) + PALETTE.length) % PALETTE.length];
+}
+
+/**
+ * @typedef {{text: string, axis: string, grid: string, font: string, fontFamily: string}} Theme
+ */
+
+/**
+ * @param {Element} el
+ * @returns {Theme}
+ */
+export function readTheme(el) {
+  const cs = getComputedStyle(el);
+  const v = (/** @type {string} */ name) => cs.getPropertyValue(name).trim();
+  const text = v("--jp-ui-font-color1") || cs.color || "#333";
+  const axis = v("--jp-ui-font-color2") || text;
+  const grid = v("--jp-border-color2") || withAlpha(text, 0.15);
+  const fontFamily = v("--jp-ui-font-family") || cs.fontFamily || "sans-serif";
+  return { text, axis, grid, fontFamily, font: `11px ${fontFamily}` };
+}
+
+/**
+ * The colour with a new alpha, for rgb()/rgba() colours (what computed styles
+ * give); other colours are returned unchanged.
+ * @param {string} color
+ * @param {number} alpha
+ */
+export function withAlpha(color, alpha) {
+  const m = /^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/.exec(color);
+  return m ? `rgba(${m[1]}, ${m[2]}, ${m[3]}, ${alpha})` : color;
+}
