@@ -1,0 +1,341 @@
+// @ts-check
+import { Badge, describeStatus } from "./badge.js";
+import { Chart } from "./chart.js";
+import { Feed } from "./feed.js";
+import { Legend } from "./legend.js";
+import { padY, widenX, xExtent, yExtent } from "./ranges.js";
+import { readTheme, seriesColor } from "./theme.js";
+import { decodeMessage, decodeSnapshot } from "./wire.js";
+
+/**
+ * The livefeed view. Messages only append to the ring buffers and mark the view
+ * dirty; a requestAnimationFrame callback draws at most once per frame.
+ *
+ * The root element carries data attributes that describe what the view shows
+ * (read by end-to-end tests): data-livefeed-points, -frames, -seq, -received,
+ * -status, -following, -paused, -connected.
+ */
+
+/** After this long without a reset answering the render-time sync, the view
+ *  says the kernel is not connected (a saved notebook opened without one). */
+const NOT_CONNECTED_AFTER_MS = 3000;
+
+/**
+ * @typedef {import("./legend.js").LegendSeries} ViewSeries
+ */
+
+/** @param {{model: any, el: HTMLElement}} ctx */
+function render({ model, el }) {
+  const root = document.createElement("div");
+  root.className = "livefeed";
+
+  // Header: title and source on the left, status and controls on the right.
+  const header = document.createElement("div");
+  header.className = "livefeed-header";
+  const heading = document.createElement("div");
+  heading.className = "livefeed-heading";
+  const title = document.createElement("span");
+  title.className = "livefeed-title";
+  const source = document.createElement("span");
+  source.className = "livefeed-source";
+  heading.append(title, source);
+  const badge = new Badge();
+  const controls = document.createElement("div");
+  controls.className = "livefeed-controls";
+  const pauseButton = button("Pause", "Stop redrawing; data keeps arriving");
+  const followButton = button("Follow", "Show the newest data (or double-click the plot)");
+  controls.append(pauseButton, followButton);
+  header.append(heading, badge.el, controls);
+
+  const plot = document.createElement("div");
+  plot.className = "livefeed-plot";
+  const placeholder = document.createElement("div");
+  placeholder.className = "livefeed-placeholder";
+  placeholder.textContent = "Waiting for data…";
+  plot.append(placeholder);
+
+  const legend = new Legend();
+  root.append(header, plot, legend.el);
+  el.append(root);
+
+  const feed = new Feed(model.get("window"));
+  /** @type {Chart | null} */
+  let chart = null;
+  let chartKey = "";
+  /** @type {[number, number] | null} x range chosen by dragging; null while following */
+  let zoom = null;
+  /** @type {number | null} */
+  let hoverX = null;
+  let paused = Boolean(model.get("paused"));
+  /** @type {ViewSeries[] | null} copy of the data shown when pausing */
+  let frozen = null;
+  /** @type {ViewSeries[]} what the last frame drew, for the hover read-out */
+  let shown = [];
+  /** @type {[number, number]} */
+  let lastY = [0, 1];
+  let frames = 0;
+  let dirty = true;
+  let raf = 0;
+  let connected = true;
+  let gotReset = false;
+  /** @type {import("./theme.js").Theme | null} */
+  let theme = null;
+
+  const isTime = () => model.get("x_kind") === "time";
+
+  const setAttr = (/** @type {string} */ name, /** @type {unknown} */ value) => {
+    const v = String(value);
+    if (root.getAttribute(name) !== v) root.setAttribute(name, v);
+  };
+
+  /** The series as they are now, as views into the ring buffers. */
+  const liveSeries = () =>
+    [...feed.series.values()].map((s) => ({
+      id: s.id,
+      name: s.name,
+      color: seriesColor(s.id),
+      xs: s.ring.xs(),
+      ys: s.ring.ys(),
+    }));
+
+  const markDirty = () => {
+    dirty = true;
+    if (!raf) raf = requestAnimationFrame(frame);
+  };
+
+  function frame() {
+    raf = 0;
+    if (!dirty) return;
+    const width = plot.clientWidth;
+    // Not laid out yet (hidden, or not attached): the ResizeObserver calls back.
+    if (width < 1 || !root.isConnected) return;
+    dirty = false;
+    if (!theme) theme = readTheme(root);
+
+    const view = frozen ?? liveSeries();
+    const time = isTime();
+    const key = JSON.stringify([time, model.get("x_label"), model.get("y_label"), view.map((s) => [s.id, s.name])]);
+    if (key !== chartKey) {
+      chartKey = key;
+      chart?.destroy();
+      chart = null;
+      if (view.length > 0) {
+        chart = new Chart(plot, view, {
+          isTime: time,
+          xLabel: String(model.get("x_label") ?? ""),
+          yLabel: String(model.get("y_label") ?? ""),
+          width,
+          height: plotHeight(),
+          theme: () => theme ?? readTheme(root),
+          onZoom: (a, b) => {
+            zoom = [a, b];
+            showControls();
+            markDirty();
+          },
+          onFollow: follow,
+          onHover: (x) => {
+            hoverX = x;
+            legend.update(shown, hoverX, isTime());
+          },
+        });
+      }
+      placeholder.hidden = chart !== null;
+      legend.setSeries(view);
+    }
+
+    let points = 0;
+    for (const s of view) points += s.xs.length;
+    if (chart) {
+      chart.resize(width, plotHeight());
+      /** @type {Array<[ArrayLike<number>, ArrayLike<number>]>} */
+      const data = view.map((s) => [s.xs, s.ys]);
+      const xr = zoom ?? widenX(xExtent(view.map((s) => s.xs)), time);
+      const yr = yExtent(data, xr[0], xr[1]);
+      if (yr) lastY = padY(yr);
+      chart.draw(data, xr, lastY);
+    }
+    shown = view;
+    legend.update(view, hoverX, time);
+    frames += 1;
+    setAttr("data-livefeed-points", points);
+    setAttr("data-livefeed-frames", frames);
+  }
+
+  const plotHeight = () => {
+    const h = Number(model.get("height"));
+    return Number.isFinite(h) && h > 40 ? Math.round(h) : 300;
+  };
+
+  function follow() {
+    zoom = null;
+    showControls();
+    markDirty();
+  }
+
+  function showControls() {
+    pauseButton.textContent = paused ? "Resume" : "Pause";
+    pauseButton.setAttribute("aria-pressed", String(paused));
+    followButton.setAttribute("aria-pressed", String(zoom === null));
+    followButton.disabled = zoom === null;
+    setAttr("data-livefeed-following", zoom === null);
+    setAttr("data-livefeed-paused", paused);
+  }
+
+  /** @param {boolean} value */
+  function setPaused(value) {
+    if (value === paused) return;
+    paused = value;
+    // A paused view keeps a copy of what it shows, so zooming and hovering work
+    // on a still picture while the ring buffers go on filling.
+    frozen = paused ? liveSeries().map((s) => ({ ...s, xs: s.xs.slice(), ys: s.ys.slice() })) : null;
+    showControls();
+    markDirty();
+  }
+
+  function showStatus() {
+    const status = model.get("status");
+    setAttr("data-livefeed-status", status);
+    setAttr("data-livefeed-connected", connected);
+    badge.show(describeStatus(status, model.get("stats"), { disconnected: !connected, hasData: feed.points > 0 }));
+  }
+
+  function showHeading() {
+    title.textContent = String(model.get("title") ?? "");
+    const src = String(model.get("source") ?? "");
+    source.textContent = src;
+    source.title = src;
+  }
+
+  function sendSync() {
+    feed.requestSync(performance.now());
+    model.send({ type: "sync" });
+  }
+
+  /**
+   * @param {any} content
+   * @param {unknown[]} buffers
+   */
+  function onMessage(content, buffers) {
+    if (!content || (content.type !== "batch" && content.type !== "reset")) return;
+    let msg;
+    try {
+      msg = decodeMessage(content, buffers);
+    } catch (err) {
+      // Nothing of a malformed message is applied; a reset brings the view back in step.
+      console.error("livefeed: dropped a malformed message:", err);
+      sendSync();
+      return;
+    }
+    const layout = feed.layoutVersion;
+    const outcome = feed.apply(msg, performance.now());
+    if (outcome === "sync") model.send({ type: "sync" });
+    setAttr("data-livefeed-received", feed.received);
+    setAttr("data-livefeed-seq", feed.lastSeq);
+    if (msg.type === "reset") {
+      gotReset = true;
+      if (!connected) connected = true;
+      showStatus();
+    }
+    if (outcome !== "applied") return;
+    if (paused) {
+      // A new series still gets its legend entry; drawing waits for resume.
+      if (feed.layoutVersion !== layout) legend.setSeries(liveSeries());
+      return;
+    }
+    markDirty();
+  }
+
+  // Start from the saved snapshot, if any, then ask the kernel for the current data.
+  try {
+    const snap = decodeSnapshot(model.get("snapshot"));
+    if (snap) feed.replace(snap);
+  } catch (err) {
+    console.error("livefeed: ignored an unreadable snapshot:", err);
+  }
+  setAttr("data-livefeed-seq", feed.lastSeq);
+  setAttr("data-livefeed-received", 0);
+  setAttr("data-livefeed-points", 0);
+  setAttr("data-livefeed-frames", 0);
+  showHeading();
+  showControls();
+  showStatus();
+  sendSync();
+  const notConnectedTimer = setTimeout(() => {
+    if (!gotReset) {
+      connected = false;
+      showStatus();
+    }
+  }, NOT_CONNECTED_AFTER_MS);
+  markDirty();
+
+  pauseButton.addEventListener("click", () => {
+    setPaused(!paused);
+    model.set("paused", paused);
+    model.save_changes();
+  });
+  followButton.addEventListener("click", follow);
+
+  /** @type {Array<[string, (...args: any[]) => void]>} */
+  const listeners = [
+    ["msg:custom", onMessage],
+    ["change:paused", () => setPaused(Boolean(model.get("paused")))],
+    ["change:status", showStatus],
+    ["change:stats", showStatus],
+    ["change:title", showHeading],
+    ["change:source", showHeading],
+    ["change:height", markDirty],
+    ["change:x_kind", markDirty],
+    ["change:x_label", markDirty],
+    ["change:y_label", markDirty],
+    [
+      "change:window",
+      () => {
+        feed.setWindow(model.get("window"));
+        markDirty();
+      },
+    ],
+  ];
+  for (const [name, fn] of listeners) model.on(name, fn);
+
+  const resizeObserver = new ResizeObserver(() => markDirty());
+  resizeObserver.observe(plot);
+
+  // JupyterLab switches themes by changing attributes on <body>; canvas colours
+  // are read from CSS variables, so read them again and redraw.
+  const themeObserver = new MutationObserver(() => {
+    theme = null;
+    chartKey = ""; // rebuilds the chart, which also picks up the font
+    markDirty();
+  });
+  themeObserver.observe(document.body, {
+    attributes: true,
+    attributeFilter: ["data-jp-theme-name", "data-jp-theme-light", "class", "data-theme"],
+  });
+
+  return () => {
+    cancelAnimationFrame(raf);
+    raf = 0;
+    clearTimeout(notConnectedTimer);
+    resizeObserver.disconnect();
+    themeObserver.disconnect();
+    for (const [name, fn] of listeners) model.off?.(name, fn);
+    chart?.destroy();
+    chart = null;
+    root.remove();
+  };
+}
+
+/**
+ * @param {string} label
+ * @param {string} tip
+ */
+function button(label, tip) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "livefeed-button";
+  b.textContent = label;
+  b.title = tip;
+  return b;
+}
+
+export default { render };
