@@ -1,0 +1,288 @@
+"""The ``livefeed`` command (also ``python -m livefeed``).
+
+``livefeed demo`` starts the built-in demo WebSocket source (see :mod:`livefeed.demo`) and, unless
+``--no-lab`` is given, a JupyterLab on the quickstart notebook with ``LIVEFEED_DEMO_URL`` set to the
+source's address. Ctrl-C (or SIGTERM) stops both. Exit status: 0 after a clean stop, JupyterLab's
+own status if it exits by itself, 1 for a missing JupyterLab or notebook, 2 for usage errors and
+an address that cannot be bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib import metadata, resources
+from importlib.util import find_spec
+from pathlib import Path
+from types import FrameType
+from typing import IO
+
+from livefeed.demo import PATHS, DemoHandle, serve_in_thread
+
+DEFAULT_PORT = 8765
+NOTEBOOK = "quickstart.ipynb"
+WORK_DIR = "livefeed-demo"  # where a packaged quickstart is copied when there is no checkout
+ENV_VAR = "LIVEFEED_DEMO_URL"
+
+# Seconds JupyterLab gets to shut its kernels down after SIGTERM before it is killed.
+LAB_SHUTDOWN_TIMEOUT = 20.0
+
+# JupyterLab logs its address as http(s)://host:port/lab...; the explicit port tells it apart
+# from documentation links in the same log.
+_LAB_URL = re.compile(r"https?://[^\s/]+:\d+/\S*")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("livefeed")
+    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+        return "unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``livefeed`` command."""
+    parser = argparse.ArgumentParser(
+        prog="livefeed",
+        description="Live charts of WebSocket feeds in Jupyter.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo",
+        help="run the demo data source and open the quickstart notebook",
+        description=(
+            "Start the demo WebSocket source (paths /ticker and /sensors) and, unless --no-lab is "
+            f"given, JupyterLab on the quickstart notebook with {ENV_VAR} set to the source's "
+            "address. Ctrl-C stops both."
+        ),
+    )
+    demo.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--port",
+        type=_port,
+        default=DEFAULT_PORT,
+        help="port to listen on; 0 picks a free one (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="seed the simulation so that every run streams the same values",
+    )
+    demo.add_argument(
+        "--no-lab",
+        action="store_true",
+        help="run only the data source, without JupyterLab",
+    )
+    demo.add_argument(
+        "--no-browser",
+        action="store_true",
+        help="start JupyterLab without opening a web browser",
+    )
+    return parser
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be between 0 and 65535, not {value}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        return run_demo(
+            host=args.host,
+            port=args.port,
+            seed=args.seed,
+            lab=not args.no_lab,
+            browser=not args.no_browser,
+        )
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def run_demo(
+    *, host: str, port: int, seed: int | None = None, lab: bool = True, browser: bool = True
+) -> int:
+    """Serve the demo source until Ctrl-C (or until JupyterLab exits, when ``lab`` is true)."""
+    notebook: Path | None = None
+    if lab:
+        # Check everything JupyterLab needs before taking the port, so that a failure leaves
+        # nothing running.
+        if find_spec("jupyterlab") is None:
+            _error(
+                "JupyterLab is not installed; install it with `pip install 'livefeed[lab]'`, "
+                "or run only the data source with `livefeed demo --no-lab`."
+            )
+            return 1
+        notebook = _quickstart_notebook(Path.cwd())
+        if notebook is None:
+            _error("cannot find the quickstart notebook in this installation of livefeed.")
+            return 1
+
+    try:
+        handle = serve_in_thread(host, port, seed=seed)
+    except OSError as exc:
+        _error(f"cannot listen on {_hostport(host, port)}: {_describe(exc)}")
+        return 2
+
+    with handle, _interrupt_on_sigterm():
+        base = handle.url("")
+        paths = ", ".join(PATHS)
+        print(f"livefeed demo source: {base} (paths {paths})", flush=True)
+        if notebook is None:
+            print("Press Ctrl-C to stop.", flush=True)
+            return _wait_for_interrupt(handle)
+        return _run_lab(notebook, base, browser=browser)
+
+
+def _run_lab(notebook: Path, base_url: str, *, browser: bool) -> int:
+    """Run JupyterLab on ``notebook`` until it exits or Ctrl-C; returns the exit status."""
+    command = [sys.executable, "-m", "jupyter", "lab", str(notebook)]
+    if not browser:
+        command.append("--no-browser")
+    env = {**os.environ, ENV_VAR: base_url}
+    print(f"Starting JupyterLab on {notebook} ...", flush=True)
+    # JupyterLab runs in its own process group so that the terminal's Ctrl-C reaches only this
+    # process: JupyterLab answers a single SIGINT with an interactive "shut down? (y/[n])"
+    # question, whereas SIGTERM, sent below, shuts it down at once and cleanly.
+    if sys.platform == "win32":
+        proc = subprocess.Popen(
+            command,
+            env=env,
+            stderr=subprocess.PIPE,
+            creationflags=subprocess.CREATE_NEW_PROCESS_GROUP,
+        )
+    else:
+        proc = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, start_new_session=True)
+    assert proc.stderr is not None
+    relay = threading.Thread(
+        target=_relay_log, args=(proc.stderr,), name="livefeed-lab-log", daemon=True
+    )
+    relay.start()
+    try:
+        status = proc.wait()
+    except KeyboardInterrupt:
+        print("\nStopping JupyterLab and the demo source ...", file=sys.stderr, flush=True)
+        _terminate(proc)
+        status = 0
+    relay.join(timeout=5.0)
+    proc.stderr.close()
+    return status
+
+
+def _relay_log(stream: IO[bytes]) -> None:
+    """Pass JupyterLab's log through to stderr and repeat its first address on stdout."""
+    announced = False
+    for raw in iter(stream.readline, b""):
+        sys.stderr.buffer.write(raw)
+        sys.stderr.buffer.flush()
+        if announced:
+            continue
+        match = _LAB_URL.search(raw.decode(errors="replace"))
+        if match and "/lab" in match.group(0):
+            print(f"livefeed demo notebook: {match.group(0)}", flush=True)
+            announced = True
+
+
+def _terminate(proc: subprocess.Popen[bytes]) -> None:
+    """Stop JupyterLab politely, then firmly; a second Ctrl-C skips the wait."""
+    try:
+        proc.terminate()
+        proc.wait(LAB_SHUTDOWN_TIMEOUT)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt):
+        proc.kill()
+        proc.wait()
+
+
+def _wait_for_interrupt(handle: DemoHandle) -> int:
+    try:
+        # Wake up now and then: on some platforms a blocked join does not see Ctrl-C.
+        while not handle.join(timeout=0.5):
+            pass
+    except KeyboardInterrupt:
+        print("\nStopping the demo source ...", file=sys.stderr, flush=True)
+        return 0
+    _error("the demo source stopped unexpectedly.")
+    return 1
+
+
+@contextmanager
+def _interrupt_on_sigterm() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C, so that being terminated also shuts JupyterLab down."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _quickstart_notebook(cwd: Path) -> Path | None:
+    """The quickstart to open: the checkout's, else a working copy of the packaged one.
+
+    In a source checkout ``notebooks/quickstart.ipynb`` is opened where it is. Otherwise the copy
+    shipped with the package goes to ``./livefeed-demo/`` first, so that the user's edits and
+    outputs land in their own folder; an existing copy there is kept, never overwritten.
+    """
+    local = Path("notebooks") / NOTEBOOK
+    if (cwd / local).is_file():
+        return local
+    target = Path(WORK_DIR) / NOTEBOOK
+    if (cwd / target).is_file():
+        print(f"Using the existing {target}", flush=True)
+        return target
+    packaged = resources.files("livefeed").joinpath("notebooks").joinpath(NOTEBOOK)
+    # An editable install from a checkout run elsewhere: the notebook is beside src/.
+    source_tree = Path(__file__).resolve().parents[2] / "notebooks" / NOTEBOOK
+    if packaged.is_file():
+        (cwd / WORK_DIR).mkdir(exist_ok=True)
+        (cwd / target).write_bytes(packaged.read_bytes())
+    elif source_tree.is_file():
+        (cwd / WORK_DIR).mkdir(exist_ok=True)
+        shutil.copyfile(source_tree, cwd / target)
+    else:
+        return None
+    print(f"Copied the quickstart notebook to {target}", flush=True)
+    return target
+
+
+def _hostport(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _describe(exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return "the address is already in use (choose another --port, or 0 for a free one)"
+    return exc.strerror or str(exc)
+
+
+def _error(message: str) -> None:
+    print(f"livefeed: error: {message}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
