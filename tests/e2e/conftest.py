@@ -74,7 +74,7 @@ def demo_source() -> Iterator[Any]:
 
 def demo_base_url(handle: Any) -> str:
     """The feed address the notebooks expect in LIVEFEED_DEMO_URL: no path, no trailing slash."""
-    return f"ws://127.0.0.1:{handle.port}"
+    return str(handle.url("")).rstrip("/")
 
 
 def _kernel_pythonpath() -> dict[str, str]:
@@ -195,8 +195,8 @@ def _browser_errors_fail(request: pytest.FixtureRequest, artifacts_dir: Path) ->
     page: Page = request.getfixturevalue("page")
     recorder: ConsoleRecorder = request.getfixturevalue("page_console")
     yield
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
+    reports = [getattr(request.node, f"report_{when}", None) for when in ("setup", "call")]
+    if any(report is not None and report.failed for report in reports):
         try:
             page.screenshot(path=str(artifacts_dir / f"{request.node.name}-failed.png"))
         except Exception as exc:  # a broken page must not hide the test's own failure

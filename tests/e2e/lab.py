@@ -463,3 +463,31 @@ def screenshot(locator: Locator, path: Path) -> Path:
     locator.scroll_into_view_if_needed()
     locator.screenshot(path=str(path))
     return path
+
+
+def widget_view(notebook: Notebook, model_id: str) -> Locator:
+    """The first rendered view of widget ``model_id``: found through the output that shows it.
+
+    Going through the notebook's outputs, not the DOM order, picks the right chart when a
+    notebook shows several.
+    """
+    found = notebook.page.evaluate(
+        """([path, modelId]) => {
+          const panel = window.__e2e.panel(path);
+          for (const cell of panel.content.widgets) {
+            if (cell.model.type !== 'code') continue;
+            for (const o of cell.model.outputs.toJSON()) {
+              const view = o.data && o.data['application/vnd.jupyter.widget-view+json'];
+              if (view && view.model_id === modelId) {
+                cell.node.dataset.e2eWidget = modelId;
+                return true;
+              }
+            }
+          }
+          return false;
+        }""",
+        [notebook.path, model_id],
+    )
+    if not found:
+        raise AssertionError(f"no output of {notebook.path} shows widget {model_id}")
+    return notebook.page.locator(f'[data-e2e-widget="{model_id}"]')

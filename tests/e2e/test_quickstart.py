@@ -1,0 +1,156 @@
+"""The quickstart notebook, run as a user would: real JupyterLab, headless Chromium, demo feed.
+
+The tests share one notebook session and run in file order: the chart appears and fills, it
+keeps drawing while the kernel is busy, and once closed the browser shows what the kernel holds.
+The view publishes what it drew as ``data-livefeed-points`` (points held, all series) and
+``data-livefeed-frames`` (frames drawn) on its ``.livefeed`` element.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from .lab import LabServer, Notebook, open_notebook, screenshot, wait_for, widget_view
+
+pytestmark = pytest.mark.e2e
+
+NOTEBOOK = "quickstart.ipynb"
+CHART = "chart"  # the quickstart's LiveChart variable
+
+# Ceilings against hangs only; no test asserts how fast anything happens.
+APPEAR_TIMEOUT = 60.0
+GROW_TIMEOUT = 60.0
+SETTLE_TIMEOUT = 60.0
+
+
+def _count(view: Locator, name: str) -> int:
+    value = view.get_attribute(f"data-livefeed-{name}")
+    assert value is not None, f"the chart has no data-livefeed-{name} attribute"
+    return int(value)
+
+
+def _kernel_says(notebook: Notebook, expression: str) -> str:
+    """The printed value of ``expression``, evaluated in the notebook's kernel."""
+    return notebook.run_cell(f"print({expression})").strip()
+
+
+@pytest.fixture(scope="module")
+def quickstart(lab_server: LabServer, page: Page) -> Iterator[Notebook]:
+    if not (lab_server.root_dir / NOTEBOOK).is_file():
+        pytest.fail(f"notebooks/{NOTEBOOK} is missing")
+    notebook = open_notebook(page, lab_server, NOTEBOOK)
+    notebook.run_all()
+    assert notebook.error_outputs() == [], "the quickstart raised"
+    yield notebook
+
+
+@pytest.fixture(scope="module")
+def chart_view(quickstart: Notebook) -> Locator:
+    """The ``.livefeed`` element of the quickstart's chart, once rendered."""
+    model_id = _kernel_says(quickstart, f"{CHART}.model_id")
+    view = widget_view(quickstart, model_id).locator(".livefeed").first
+    expect(view).to_be_visible(timeout=APPEAR_TIMEOUT * 1000)
+    return view
+
+
+def test_chart_appears_and_fills(chart_view: Locator, demo_source: Any) -> None:
+    view = chart_view
+    # The notebook reached our demo server, not some other feed.
+    assert demo_source.sent("/ticker") > 0
+    wait_for(
+        lambda: _count(view, "points") > 0,
+        timeout=GROW_TIMEOUT,
+        message="the chart to draw its first points",
+    )
+    first = _count(view, "points")
+    wait_for(
+        lambda: _count(view, "points") > first,
+        timeout=GROW_TIMEOUT,
+        message=lambda: f"more points than {first} (still {_count(view, 'points')})",
+    )
+
+
+def test_view_shows_the_live_status(quickstart: Notebook, chart_view: Locator) -> None:
+    status = _kernel_says(quickstart, f"{CHART}.status")
+    assert status == "live"
+    wait_for(
+        lambda: chart_view.get_attribute("data-livefeed-status") == status,
+        timeout=SETTLE_TIMEOUT,
+        message=lambda: (
+            f"the view to show status {status!r} "
+            f"(it shows {chart_view.get_attribute('data-livefeed-status')!r})"
+        ),
+    )
+
+
+def test_chart_draws_while_a_cell_runs(quickstart: Notebook, chart_view: Locator) -> None:
+    view = chart_view
+    view.scroll_into_view_if_needed()
+    cell_id, run = quickstart.start_cell(
+        'import time\nprint("sleeping", flush=True)\ntime.sleep(5)\nprint("awake")'
+    )
+    wait_for(
+        lambda: "sleeping" in quickstart.output_text(cell_id),
+        timeout=SETTLE_TIMEOUT,
+        message="the sleeping cell to start",
+    )
+    # Keep only the samples taken while the cell was certainly still asleep: "awake" not yet out
+    # after the sample was read.
+    samples: list[tuple[int, int]] = []
+    while True:
+        sample = (_count(view, "points"), _count(view, "frames"))
+        if "awake" in quickstart.output_text(cell_id):
+            break
+        samples.append(sample)
+        time.sleep(0.5)
+    quickstart.wait_run(run)
+
+    assert len(samples) >= 2, f"too few samples during the sleep to judge: {samples}"
+    (points_0, frames_0), (points_n, frames_n) = samples[0], samples[-1]
+    assert points_n > points_0 or frames_n > frames_0, (
+        f"the chart stood still while the kernel slept (points, frames): {samples}"
+    )
+
+
+def test_closed_chart_shows_what_the_kernel_holds(
+    quickstart: Notebook, chart_view: Locator, artifacts_dir: Path
+) -> None:
+    view = chart_view
+    quickstart.run_cell(f"{CHART}.close()")
+
+    # After close no more points arrive; what the kernel holds is then final.
+    held = int(_kernel_says(quickstart, f"len({CHART}.data)"))
+    assert held > 0, "the kernel holds no data at all"
+    wait_for(
+        lambda: _count(view, "points") == held,
+        timeout=SETTLE_TIMEOUT,
+        message=lambda: (
+            f"the chart to show the {held} points the kernel holds "
+            f"(it shows {_count(view, 'points')})"
+        ),
+    )
+    # Still equal after a moment more: the kernel sent nothing after close.
+    again = int(_kernel_says(quickstart, f"len({CHART}.data)"))
+    assert again == held == _count(view, "points")
+
+    shot = screenshot(view, artifacts_dir / "quickstart.png")
+    assert shot.stat().st_size > 0
+
+
+def test_view_shows_the_closed_status(quickstart: Notebook, chart_view: Locator) -> None:
+    # Runs after the chart was closed above.
+    assert _kernel_says(quickstart, f"{CHART}.status") == "closed"
+    wait_for(
+        lambda: chart_view.get_attribute("data-livefeed-status") == "closed",
+        timeout=SETTLE_TIMEOUT,
+        message=lambda: (
+            "the view to show status 'closed' "
+            f"(it shows {chart_view.get_attribute('data-livefeed-status')!r})"
+        ),
+    )
