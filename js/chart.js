@@ -33,6 +33,13 @@ function linePaths(/** @type {uPlot} */ u, /** @type {number} */ si) {
   // One point beyond each edge so the line runs to the border of the plot.
   const i0 = Math.max(0, lowerBound(xs, min) - 1);
   const i1 = Math.min(xs.length - 1, upperBound(xs, max));
+  // Both scales are linear, so the pixel mapping is done inline rather than
+  // through valToPos, which is the hot loop with long windows.
+  const { left, top, width, height } = u.bbox;
+  const kx = width / (max - min);
+  const { min: y0, max: y1 } = u.scales.y;
+  if (y0 == null || y1 == null) return null;
+  const ky = height / (y1 - y0);
   const stroke = new Path2D();
   traceLine(
     stroke,
@@ -40,8 +47,8 @@ function linePaths(/** @type {uPlot} */ u, /** @type {number} */ si) {
     ys,
     i0,
     i1,
-    (x) => u.valToPos(x, "x", true),
-    (y) => u.valToPos(y, "y", true),
+    (x) => left + (x - min) * kx,
+    (y) => top + (y1 - y) * ky,
   );
   return { stroke, fill: null, clip: null, band: null, gaps: null, flags: 0 };
 }
@@ -99,6 +106,7 @@ export class Chart {
           ...axisCommon(),
           scale: "x",
           space: opts.isTime ? 70 : 60,
+          size: opts.isTime ? 48 : 30, // time ticks take two lines (time, then date)
           label: opts.xLabel || undefined,
           labelSize: opts.xLabel ? 20 : 0,
         },

@@ -13,7 +13,7 @@ import { decodeMessage, decodeSnapshot } from "./wire.js";
  *
  * The root element carries data attributes that describe what the view shows
  * (read by end-to-end tests): data-livefeed-points, -frames, -seq, -received,
- * -status, -following, -paused, -connected.
+ * -status (the feed_status trait), -following, -paused, -connected.
  */
 
 /** After this long without a reset answering the render-time sync, the view
@@ -58,7 +58,9 @@ function render({ model, el }) {
   root.append(header, plot, legend.el);
   el.append(root);
 
-  const feed = new Feed(model.get("window"));
+  const isTime = () => model.get("x_kind") === "time";
+  const windowSize = () => Number(model.get("window")) || 10_000;
+  const feed = new Feed(windowSize());
   /** @type {Chart | null} */
   let chart = null;
   let chartKey = "";
@@ -81,7 +83,6 @@ function render({ model, el }) {
   /** @type {import("./theme.js").Theme | null} */
   let theme = null;
 
-  const isTime = () => model.get("x_kind") === "time";
 
   const setAttr = (/** @type {string} */ name, /** @type {unknown} */ value) => {
     const v = String(value);
@@ -128,7 +129,8 @@ function render({ model, el }) {
           height: plotHeight(),
           theme: () => theme ?? readTheme(root),
           onZoom: (a, b) => {
-            zoom = [a, b];
+            // Whole milliseconds on time axes: uPlot's time ticks misalign on fractions.
+            zoom = time ? [Math.floor(a), Math.ceil(b)] : [a, b];
             showControls();
             markDirty();
           },
@@ -193,10 +195,10 @@ function render({ model, el }) {
   }
 
   function showStatus() {
-    const status = model.get("status");
+    const status = model.get("feed_status");
     setAttr("data-livefeed-status", status);
     setAttr("data-livefeed-connected", connected);
-    badge.show(describeStatus(status, model.get("stats"), { disconnected: !connected, hasData: feed.points > 0 }));
+    badge.show(describeStatus(status, model.get("feed_stats"), { disconnected: !connected, hasData: feed.points > 0 }));
   }
 
   function showHeading() {
@@ -226,7 +228,6 @@ function render({ model, el }) {
       sendSync();
       return;
     }
-    const layout = feed.layoutVersion;
     const outcome = feed.apply(msg, performance.now());
     if (outcome === "sync") model.send({ type: "sync" });
     setAttr("data-livefeed-received", feed.received);
@@ -236,13 +237,8 @@ function render({ model, el }) {
       if (!connected) connected = true;
       showStatus();
     }
-    if (outcome !== "applied") return;
-    if (paused) {
-      // A new series still gets its legend entry; drawing waits for resume.
-      if (feed.layoutVersion !== layout) legend.setSeries(liveSeries());
-      return;
-    }
-    markDirty();
+    // While paused the data only accumulates; resuming draws it at once.
+    if (outcome === "applied" && !paused) markDirty();
   }
 
   // Start from the saved snapshot, if any, then ask the kernel for the current data.
@@ -279,8 +275,8 @@ function render({ model, el }) {
   const listeners = [
     ["msg:custom", onMessage],
     ["change:paused", () => setPaused(Boolean(model.get("paused")))],
-    ["change:status", showStatus],
-    ["change:stats", showStatus],
+    ["change:feed_status", showStatus],
+    ["change:feed_stats", showStatus],
     ["change:title", showHeading],
     ["change:source", showHeading],
     ["change:height", markDirty],
@@ -290,7 +286,7 @@ function render({ model, el }) {
     [
       "change:window",
       () => {
-        feed.setWindow(model.get("window"));
+        feed.setWindow(windowSize());
         markDirty();
       },
     ],
