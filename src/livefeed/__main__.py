@@ -25,6 +25,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from types import FrameType
 from typing import IO
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from livefeed.demo import PATHS, DemoHandle, serve_in_thread
 
@@ -62,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Start the demo WebSocket source (paths /ticker and /sensors) and, unless --no-lab is "
             f"given, JupyterLab on the quickstart notebook with {ENV_VAR} set to the source's "
-            "address. Ctrl-C stops both."
+            "address. Ctrl-C stops both. Options not listed here are passed on to JupyterLab "
+            "(for example --allow-root, or --port after --: livefeed demo -- --port 9999)."
         ),
     )
     demo.add_argument(
@@ -108,7 +110,9 @@ def _port(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and (args.command != "demo" or args.no_lab):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "demo":
         return run_demo(
             host=args.host,
@@ -116,15 +120,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             seed=args.seed,
             lab=not args.no_lab,
             browser=not args.no_browser,
+            lab_args=[arg for arg in extra if arg != "--"],
         )
     parser.print_help(sys.stderr)
     return 2
 
 
 def run_demo(
-    *, host: str, port: int, seed: int | None = None, lab: bool = True, browser: bool = True
+    *,
+    host: str,
+    port: int,
+    seed: int | None = None,
+    lab: bool = True,
+    browser: bool = True,
+    lab_args: Sequence[str] = (),
 ) -> int:
-    """Serve the demo source until Ctrl-C (or until JupyterLab exits, when ``lab`` is true)."""
+    """Serve the demo source until Ctrl-C (or until JupyterLab exits, when ``lab`` is true).
+
+    ``lab_args`` are extra command-line arguments for JupyterLab.
+    """
     notebook: Path | None = None
     if lab:
         # Check everything JupyterLab needs before taking the port, so that a failure leaves
@@ -153,12 +167,15 @@ def run_demo(
         if notebook is None:
             print("Press Ctrl-C to stop.", flush=True)
             return _wait_for_interrupt(handle)
-        return _run_lab(notebook, base, browser=browser)
+        status = _run_lab(notebook, base, browser=browser, lab_args=lab_args)
+        if status != 0:
+            _error(f"JupyterLab exited with status {status}; see its log above.")
+        return status
 
 
-def _run_lab(notebook: Path, base_url: str, *, browser: bool) -> int:
+def _run_lab(notebook: Path, base_url: str, *, browser: bool, lab_args: Sequence[str]) -> int:
     """Run JupyterLab on ``notebook`` until it exits or Ctrl-C; returns the exit status."""
-    command = [sys.executable, "-m", "jupyter", "lab", str(notebook)]
+    command = [sys.executable, "-m", "jupyter", "lab", str(notebook), *lab_args]
     if not browser:
         command.append("--no-browser")
     env = {**os.environ, ENV_VAR: base_url}
@@ -177,7 +194,7 @@ def _run_lab(notebook: Path, base_url: str, *, browser: bool) -> int:
         proc = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, start_new_session=True)
     assert proc.stderr is not None
     relay = threading.Thread(
-        target=_relay_log, args=(proc.stderr,), name="livefeed-lab-log", daemon=True
+        target=_relay_log, args=(proc.stderr, notebook.name), name="livefeed-lab-log", daemon=True
     )
     relay.start()
     try:
@@ -191,8 +208,12 @@ def _run_lab(notebook: Path, base_url: str, *, browser: bool) -> int:
     return status
 
 
-def _relay_log(stream: IO[bytes]) -> None:
-    """Pass JupyterLab's log through to stderr and repeat its first address on stdout."""
+def _relay_log(stream: IO[bytes], notebook_name: str) -> None:
+    """Pass JupyterLab's log through to stderr and repeat its first address on stdout.
+
+    The address repeated points at the notebook itself (JupyterLab's root is the notebook's
+    folder), so that opening it by hand lands where the browser it opens would.
+    """
     announced = False
     for raw in iter(stream.readline, b""):
         sys.stderr.buffer.write(raw)
@@ -200,8 +221,12 @@ def _relay_log(stream: IO[bytes]) -> None:
         if announced:
             continue
         match = _LAB_URL.search(raw.decode(errors="replace"))
-        if match and "/lab" in match.group(0):
-            print(f"livefeed demo notebook: {match.group(0)}", flush=True)
+        if match is None:
+            continue
+        parts = urlsplit(match.group(0))
+        if parts.path.rstrip("/").endswith("/lab"):
+            path = parts.path.rstrip("/") + "/tree/" + quote(notebook_name)
+            print(f"livefeed demo notebook: {urlunsplit(parts._replace(path=path))}", flush=True)
             announced = True
 
 
