@@ -133,7 +133,13 @@ async def _connect_once(feed: Feed, options: ConnectOptions) -> tuple[bool, floa
         ) as websocket:
             connected_at = time.monotonic()
             feed.set_status("live")
-            await _receive(feed, options, websocket)
+            try:
+                await _receive(feed, options, websocket)
+            except asyncio.CancelledError:
+                # close() cancels us: leave with a normal close frame, not the 1011 "internal
+                # error" that websockets sends when its context exits on an exception.
+                await asyncio.shield(websocket.close())
+                raise
         code = websocket.close_code
         if code == CloseCode.NORMAL_CLOSURE and options.reconnect != "always":
             feed.set_status("closed")
