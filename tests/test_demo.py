@@ -6,6 +6,7 @@ Timeouts here only guard against hangs; no test asserts how fast anything happen
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import json
 import os
@@ -311,3 +312,89 @@ def test_command_line_help() -> None:
     with pytest.raises(SystemExit) as exited:
         main(["demo", "--port", "70000"])
     assert exited.value.code == 2
+
+
+def test_lab_address_is_repeated_pointing_at_the_notebook(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from livefeed.__main__ import _relay_log
+
+    log = (
+        b"[I ServerApp] See https://jupyterlab.readthedocs.io/en/latest/ for help\n"
+        b"[I ServerApp] http://localhost:8888/lab?token=abc\n"
+        b"[I ServerApp]     http://127.0.0.1:8888/lab?token=abc\n"
+    )
+    _relay_log(io.BytesIO(log), "quickstart.ipynb")
+    out, err = capsys.readouterr()
+    assert (
+        out == "livefeed demo notebook: http://localhost:8888/lab/tree/quickstart.ipynb?token=abc\n"
+    )
+    assert err == log.decode()
+
+
+def test_packaged_quickstart_is_copied_once(tmp_path: Path) -> None:
+    from livefeed.__main__ import _quickstart_notebook
+
+    notebook = _quickstart_notebook(tmp_path)
+    assert notebook == Path("livefeed-demo", "quickstart.ipynb")
+    copy = tmp_path / notebook
+    assert copy.is_file()
+    copy.write_text("edited")
+    assert _quickstart_notebook(tmp_path) == notebook
+    assert copy.read_text() == "edited", "an existing copy is never overwritten"
+
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "quickstart.ipynb").write_text("{}")
+    assert _quickstart_notebook(tmp_path) == Path("notebooks", "quickstart.ipynb")
+
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_are_committed_without_outputs(path: Path) -> None:
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, path.name
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize(
+    "path", [p for p in NOTEBOOKS if p.name != "quickstart.ipynb"], ids=lambda p: p.name
+)
+def test_example_notebooks_run_top_to_bottom(path: Path, tmp_path: Path) -> None:
+    # The quickstart runs in a real JupyterLab in the end-to-end tests.
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    with serve_in_thread() as handle:
+        env = {"LIVEFEED_DEMO_URL": handle.url(""), "PYTHONPATH": child_env()["PYTHONPATH"]}
+        previous = {name: os.environ.get(name) for name in env}
+        os.environ.update(env)  # the kernel inherits the environment of this process
+        try:
+            client = NotebookClient(
+                notebook,
+                timeout=int(TIMEOUT * 4),
+                kernel_name="python3",
+                resources={"metadata": {"path": str(tmp_path)}},
+            )
+            client.execute()
+        finally:
+            for name, value in previous.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+    errors = [
+        out
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        if out.output_type == "error"
+    ]
+    assert errors == []
