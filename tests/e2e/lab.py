@@ -309,6 +309,11 @@ class Notebook:
             message=lambda: f"the kernel of {self.path} to be idle (it is {self.kernel_status()})",
         )
 
+    def shutdown_kernel(self, timeout: float = KERNEL_READY_TIMEOUT) -> None:
+        """Shut the notebook's kernel down, so it does not run on behind later tests."""
+        self._js("h.track('shutdown:' + path, h.panel(path).sessionContext.shutdown());")
+        self._wait_run(f"shutdown:{self.path}", timeout)
+
     # -- running -------------------------------------------------------------------------------
 
     def _start_command(self, command: str) -> str:
@@ -398,7 +403,9 @@ class Notebook:
 
 def open_notebook(page: Page, server: LabServer, path: str) -> Notebook:
     """Open ``path`` (relative to the server's root) in JupyterLab and wait for an idle kernel."""
-    page.goto(server.url(f"lab/tree/{path}"))
+    # "reset" starts from an empty workspace: otherwise JupyterLab reopens the notebooks an
+    # earlier test left open (and reconnects to their kernels).
+    page.goto(server.url(f"lab/tree/{path}?reset"))
     page.wait_for_function(
         "(path) => !!(window.__e2e && window.jupyterapp && window.__e2e.panel(path))",
         arg=path,

@@ -42,3 +42,4 @@ def test_widget_renders_and_cells_run(lab_server: LabServer, page: Page) -> None
 
     # A cell added afterwards sees the same kernel state and its output is readable.
     assert notebook.run_cell("print(slider.value * 6)").strip() == "42"
+    notebook.shutdown_kernel()

@@ -48,6 +48,7 @@ def quickstart(lab_server: LabServer, page: Page) -> Iterator[Notebook]:
     notebook.run_all()
     assert notebook.error_outputs() == [], "the quickstart raised"
     yield notebook
+    notebook.shutdown_kernel()
 
 
 @pytest.fixture(scope="module")
