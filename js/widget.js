@@ -296,11 +296,15 @@ function render({ model, el }) {
   const resizeObserver = new ResizeObserver(() => markDirty());
   resizeObserver.observe(plot);
 
-  // JupyterLab switches themes by changing attributes on <body>; canvas colours
-  // are read from CSS variables, so read them again and redraw.
+  // JupyterLab switches themes by changing attributes on <body> (other front ends
+  // by changing its class); canvas colours come from CSS variables, so read them
+  // again, and rebuild the chart (which also picks up the font) only if they changed.
   const themeObserver = new MutationObserver(() => {
-    theme = null;
-    chartKey = ""; // rebuilds the chart, which also picks up the font
+    if (!theme || !root.isConnected) return;
+    const next = readTheme(root);
+    if (JSON.stringify(next) === JSON.stringify(theme)) return;
+    theme = next;
+    chartKey = "";
     markDirty();
   });
   themeObserver.observe(document.body, {
