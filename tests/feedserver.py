@@ -17,7 +17,7 @@ Handler = Callable[[ServerConnection], Awaitable[None]]
 
 
 class FeedServer:
-    """`with FeedServer(handler) as server:` serves `handler` at `server.url` until the block ends."""
+    """`with FeedServer(handler) as server:` serves `handler` at `server.url()` inside the block."""
 
     def __init__(self, handler: Handler, **serve_options: Any) -> None:
         self._handler = handler

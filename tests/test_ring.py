@@ -100,7 +100,7 @@ def test_results_are_copies() -> None:
 def test_large_stream_through_staging_chunks() -> None:
     ring = SeriesRing(10_000)
     fill(ring, 0, 25_000)
-    x, y, order = ring.columns()
+    x, y, _ = ring.columns()
     assert x.tolist() == list(range(15_000, 25_000))
     assert np.array_equal(y, x * 10)
 

@@ -128,7 +128,9 @@ def test_subscribe_and_headers_reach_the_server_but_not_the_browser(
 
 
 def test_source_shown_in_the_page_has_no_credentials() -> None:
-    assert public_source("wss://me:pw@example.com:9443/a/b?token=x#f") == "wss://example.com:9443/a/b"
+    assert (
+        public_source("wss://me:pw@example.com:9443/a/b?token=x#f") == "wss://example.com:9443/a/b"
+    )
     assert public_source("ws://[::1]/x") == "ws://[::1]/x"
 
 
@@ -190,9 +192,7 @@ def test_push_takes_dicts_lists_and_frames(charts: list[LiveChart]) -> None:
     charts.append(chart)
     chart.push({"when": "2025-11-24T16:00:00Z", "a": 1, "b": 2})
     chart.push([{"when": "2025-11-24T16:00:01Z", "a": 3, "b": 4}])
-    frame = pd.DataFrame(
-        {"when": pd.to_datetime(["2025-11-24T16:00:02Z"]), "a": [5.0], "b": [6.0]}
-    )
+    frame = pd.DataFrame({"when": pd.to_datetime(["2025-11-24T16:00:02Z"]), "a": [5.0], "b": [6.0]})
     chart.push(frame)
     data = chart.data
     assert data["value"].tolist() == [1, 2, 3, 4, 5, 6]

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from livefeed._snapshot import build_snapshot, decimate
 from livefeed._pipeline import ChartSpec, Pipeline
+from livefeed._snapshot import build_snapshot, decimate
 from livefeed._wire import Batch, encode, is_sync_request
 
 

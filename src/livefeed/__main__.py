@@ -178,6 +178,9 @@ def _run_lab(notebook: Path, base_url: str, *, browser: bool, lab_args: Sequence
     command = [sys.executable, "-m", "jupyter", "lab", str(notebook), *lab_args]
     if not browser:
         command.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in command:
+        # JupyterLab refuses to run as root unless told; containers and fresh CI machines are root.
+        command.append("--allow-root")
     env = {**os.environ, ENV_VAR: base_url}
     print(f"Starting JupyterLab on {notebook} ...", flush=True)
     # JupyterLab runs in its own process group so that the terminal's Ctrl-C reaches only this

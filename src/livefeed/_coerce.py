@@ -21,8 +21,8 @@ BAD_TIME = "bad_time"
 class ValueProblem(ValueError):
     """A value that cannot be drawn as given.
 
-    `kind` names the problem for the statistics. When `gap` is true the point is still kept, drawn as a
-    gap (its y is NaN): nulls and NaN/Infinity mean "no value here", not "no point here".
+    `kind` names the problem for the statistics. When `gap` is true the point is still kept, drawn
+    as a gap (its y is NaN): nulls and NaN/Infinity mean "no value here", not "no point here".
     """
 
     def __init__(self, kind: str, message: str, *, gap: bool = False) -> None:
@@ -39,8 +39,8 @@ def _excerpt(value: object, limit: int = 40) -> str:
 def to_number(value: object) -> float:
     """Return `value` as a finite float.
 
-    Numbers (and booleans, as 0 and 1) pass through; strings that spell a number (`"101.50"`, as many
-    exchanges send prices) are parsed. Raises `ValueProblem` with `gap=True` for null, NaN and
+    Numbers (and booleans, as 0 and 1) pass through; strings that spell a number (`"101.50"`, as
+    many exchanges send prices) are parsed. Raises `ValueProblem` with `gap=True` for null, NaN and
     infinities, and with `gap=False` for anything else that is not a number.
     """
     kind = type(value)
@@ -56,7 +56,9 @@ def to_number(value: object) -> float:
     else:
         raise ValueProblem(NOT_A_NUMBER, f"{_excerpt(value)} is not a number")
     if not math.isfinite(number):
-        raise ValueProblem(NON_FINITE, f"{_excerpt(value)} is not finite (drawn as a gap)", gap=True)
+        raise ValueProblem(
+            NON_FINITE, f"{_excerpt(value)} is not finite (drawn as a gap)", gap=True
+        )
     return number
 
 
@@ -71,7 +73,7 @@ _EPOCH_UNITS: tuple[tuple[float, float, float], ...] = (
 
 
 def epoch_factor(number: float) -> float | None:
-    """The factor turning `number` into epoch milliseconds, or None if it does not look like a time."""
+    """The factor turning `number` into epoch milliseconds; None if it does not look like a time."""
     magnitude = abs(number)
     for low, high, factor in _EPOCH_UNITS:
         if low <= magnitude < high:
@@ -84,7 +86,9 @@ def parse_iso(text: str) -> float:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueProblem(BAD_TIME, f"{_excerpt(text)} is neither a number nor an ISO-8601 time") from None
+        raise ValueProblem(
+            BAD_TIME, f"{_excerpt(text)} is neither a number nor an ISO-8601 time"
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.timestamp() * 1000.0

@@ -61,7 +61,7 @@ class Backoff:
         self.failures = 0
 
     def next_delay(self) -> float:
-        ceiling = min(self.maximum, self.initial * 2**self.failures)
+        ceiling = min(self.maximum, self.initial * 2.0**self.failures)
         self.failures += 1
         # Jitter spreads the retries of many clients that lost the same server at the same moment.
         return ceiling * random.uniform(0.5, 1.0)
@@ -89,8 +89,8 @@ async def stream(feed: Feed, options: ConnectOptions) -> None:
     """Keep `feed` connected to `options.url` until cancelled or a final failure.
 
     Status goes connecting → live → (reconnecting → live)* → closed or error. A normal close (1000)
-    ends the stream unless `reconnect="always"`; an HTTP 4xx refusal or a certificate failure ends it
-    with status "error"; everything else is retried after a backoff, unless `reconnect=False`.
+    ends the stream unless `reconnect="always"`; an HTTP 4xx refusal or a certificate failure ends
+    it with status "error"; everything else is retried after a backoff, unless `reconnect=False`.
     """
     backoff = Backoff(options.backoff, options.max_backoff)
     first = True

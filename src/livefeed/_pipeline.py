@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ._coerce import XAxis, XKind, ValueProblem, to_number
+from ._coerce import ValueProblem, XAxis, XKind, to_number
 from ._decode import Problem, decode_message
 from ._fields import MISSING, compile_path
 from ._ring import F64, I64, SeriesRing
@@ -81,7 +81,7 @@ class Pipeline:
         self.last_error = message
 
     def feed(self, raw: str | bytes, now_ms: float) -> None:
-        """Take one WebSocket message; `now_ms` is its arrival time (used when x is arrival time)."""
+        """Take one WebSocket message; `now_ms` is its arrival time (the x when x is omitted)."""
         self.messages += 1
         records, problems = decode_message(raw)
         for problem in problems:
@@ -89,7 +89,7 @@ class Pipeline:
         self._ingest(records, now_ms)
 
     def feed_records(self, records: Iterable[Mapping[str, Any]], now_ms: float) -> None:
-        """Take records that are already decoded (rows pushed from Python); counts as one message."""
+        """Take records already decoded (rows pushed from Python); counts as one message."""
         self.messages += 1
         self._ingest(records, now_ms)
 
@@ -139,7 +139,9 @@ class Pipeline:
 
     def _missing(self, name: str | None, record: Mapping[str, Any]) -> None:
         fields = ", ".join(list(record)[:8])
-        self.note(MISSING_FIELD, f"missing field {name!r} (the message has: {fields or 'no fields'})")
+        self.note(
+            MISSING_FIELD, f"missing field {name!r} (the message has: {fields or 'no fields'})"
+        )
 
     def _add_series(self, key: tuple[str, str]) -> int:
         group, name = key

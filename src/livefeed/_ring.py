@@ -17,9 +17,9 @@ class SeriesRing:
     """The newest `capacity` points of one series, as float64 x and y columns plus arrival order.
 
     Besides what it holds, the ring tracks which of its points have not been handed out by
-    `take_unsent` yet, so that only new points travel to the browser. Points pushed out by newer ones
-    before they were ever handed out are counted as coalesced: they were in the window, but no view
-    needs them any more. Not thread-safe: one owner at a time.
+    `take_unsent` yet, so that only new points travel to the browser. Points pushed out by newer
+    ones before they were ever handed out are counted as coalesced: they were in the window, but
+    no view needs them any more. Not thread-safe: one owner at a time.
     """
 
     __slots__ = (

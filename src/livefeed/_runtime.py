@@ -78,7 +78,11 @@ class Runtime:
 
     def _on_loop_error(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         # Anything that reaches here escaped every handler of ours: say so loudly, never drop it.
-        log.error("livefeed background error: %s", context.get("message"), exc_info=context.get("exception"))
+        log.error(
+            "livefeed background error: %s",
+            context.get("message"),
+            exc_info=context.get("exception"),
+        )
 
     def on_loop_thread(self) -> bool:
         return threading.current_thread() is self.thread

@@ -10,7 +10,7 @@ import time
 import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Union, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import anywidget
@@ -46,7 +46,9 @@ def public_source(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
-def _ssl_context(ssl: ssl_module.SSLContext | str | Path | None, url: str) -> ssl_module.SSLContext | None:
+def _ssl_context(
+    ssl: ssl_module.SSLContext | str | Path | None, url: str
+) -> ssl_module.SSLContext | None:
     if ssl is None or isinstance(ssl, ssl_module.SSLContext):
         return ssl
     if not url.startswith("wss://"):
@@ -54,7 +56,7 @@ def _ssl_context(ssl: ssl_module.SSLContext | str | Path | None, url: str) -> ss
     return ssl_module.create_default_context(cafile=str(ssl))
 
 
-class LiveChart(anywidget.AnyWidget):  # type: ignore[misc]
+class LiveChart(anywidget.AnyWidget):
     """A chart of a live feed: connects to a WebSocket URL and draws every point it sends.
 
     Each message (a JSON object, an array of objects, or newline-delimited objects) gives one point
@@ -166,7 +168,7 @@ class LiveChart(anywidget.AnyWidget):  # type: ignore[misc]
 
     @property
     def status(self) -> Status:
-        """"connecting", "live", "reconnecting", "closed" or "error" (see `stats["last_error"]`)."""
+        """One of connecting, live, reconnecting, closed, error (see `stats["last_error"]`)."""
         return self._feed.status
 
     @property
@@ -191,7 +193,8 @@ class LiveChart(anywidget.AnyWidget):  # type: ignore[misc]
             is_time = self._feed.pipeline.x_axis.kind == "time"
         x_column: Any = pd.to_datetime(x, unit="ms", utc=True) if is_time else x
         labels = pd.Categorical.from_codes(series, categories=pd.Index(names, dtype=object))
-        return pd.DataFrame({"x": x_column, "series": labels, "value": y})
+        frame: pd.DataFrame = pd.DataFrame({"x": x_column, "series": labels, "value": y})
+        return frame
 
     def push(self, rows: Rows) -> None:
         """Feed rows from Python: a dict, a list of dicts, or a DataFrame (one row per record).
@@ -309,11 +312,15 @@ def _subscribe_text(subscribe: object) -> str | None:
 def _records(rows: Rows) -> Sequence[Mapping[str, Any]]:
     if isinstance(rows, Mapping):
         return [rows]
-    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
+    import pandas as pd
+
+    if isinstance(rows, pd.DataFrame):
         return _frame_records(rows)
     if isinstance(rows, Sequence) and not isinstance(rows, (str, bytes)):
         return rows
-    raise TypeError(f"push() takes a dict, a list of dicts or a DataFrame, not {type(rows).__name__}")
+    raise TypeError(
+        f"push() takes a dict, a list of dicts or a DataFrame, not {type(rows).__name__}"
+    )
 
 
 def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -327,11 +334,13 @@ def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             if values.dt.tz is None:
                 values = values.dt.tz_localize("UTC")
             frame[column] = (values - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(milliseconds=1)
-    return frame.to_dict("records")  # type: ignore[no-any-return]
+    return cast(list[dict[str, Any]], frame.to_dict("records"))
 
 
 def _start_stream(runtime: Runtime, feed: Feed, options: ConnectOptions) -> asyncio.Task[None]:
-    task = runtime.loop.create_task(stream(feed, options), name=f"livefeed {public_source(options.url)}")
+    task = runtime.loop.create_task(
+        stream(feed, options), name=f"livefeed {public_source(options.url)}"
+    )
 
     def finished(task: asyncio.Task[None]) -> None:
         if task.cancelled():

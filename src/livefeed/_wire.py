@@ -70,7 +70,7 @@ def encode(batch: Batch) -> tuple[PointsMessage, list[memoryview]]:
 
 def le_bytes(values: F64) -> memoryview:
     array = np.ascontiguousarray(values, dtype="<f8")
-    return memoryview(array).cast("B")
+    return array.data.cast("B")
 
 
 def is_sync_request(content: object) -> bool:
