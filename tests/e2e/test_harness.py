@@ -27,7 +27,7 @@ def _write_notebook(server: LabServer, name: str, cells: list[str]) -> str:
     return name
 
 
-def test_widget_renders_and_cells_run(lab_server: LabServer, page: Page) -> None:
+def test_widget_renders_and_cells_run(page: Page, lab_server: LabServer) -> None:
     path = _write_notebook(
         lab_server,
         "harness.ipynb",

@@ -41,7 +41,8 @@ def _kernel_says(notebook: Notebook, expression: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def quickstart(lab_server: LabServer, page: Page) -> Iterator[Notebook]:
+def quickstart(page: Page, lab_server: LabServer) -> Iterator[Notebook]:
+    # ``page`` comes first so that, without a browser, the tests skip before a server starts.
     if not (lab_server.root_dir / NOTEBOOK).is_file():
         pytest.fail(f"notebooks/{NOTEBOOK} is missing")
     notebook = open_notebook(page, lab_server, NOTEBOOK)
