@@ -44,8 +44,9 @@ export function describeStatus(status, stats, view = {}) {
   }
   let label = s;
   const retry = Number(st.retry_in);
-  if (s === "reconnecting" && st.retry_in != null && Number.isFinite(retry)) {
-    label = `reconnecting in ${formatSeconds(retry)}`;
+  if (st.retry_in != null && Number.isFinite(retry)) {
+    const wait = `reconnecting in ${formatSeconds(retry)}`;
+    label = s === "reconnecting" ? wait : `${s}, ${wait}`;
   }
   const facts = [formatRate(st.rate), `${formatCount(st.points)} points`];
   const errors = Number(st.errors) || 0;

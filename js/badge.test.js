@@ -21,6 +21,7 @@ describe("describeStatus", () => {
   it("says when the next reconnect is", () => {
     expect(describeStatus("reconnecting", { retry_in: 2.2 }).label).toBe("reconnecting in 3 s");
     expect(describeStatus("reconnecting", { retry_in: null }).label).toBe("reconnecting");
+    expect(describeStatus("error", { retry_in: 4 }).label).toBe("error, reconnecting in 4 s");
   });
 
   it("says plainly when the kernel is not connected", () => {

@@ -68,7 +68,7 @@ function render({ model, el }) {
   let zoom = null;
   /** @type {number | null} */
   let hoverX = null;
-  let paused = Boolean(model.get("paused"));
+  let paused = false; // set from the trait once the snapshot is loaded
   /** @type {ViewSeries[] | null} copy of the data shown when pausing */
   let frozen = null;
   /** @type {ViewSeries[]} what the last frame drew, for the hover read-out */
@@ -82,7 +82,6 @@ function render({ model, el }) {
   let gotReset = false;
   /** @type {import("./theme.js").Theme | null} */
   let theme = null;
-
 
   const setAttr = (/** @type {string} */ name, /** @type {unknown} */ value) => {
     const v = String(value);
@@ -120,6 +119,7 @@ function render({ model, el }) {
       chartKey = key;
       chart?.destroy();
       chart = null;
+      hoverX = null; // the new plot has no cursor until the pointer moves
       if (view.length > 0) {
         chart = new Chart(plot, view, {
           isTime: time,
@@ -248,6 +248,8 @@ function render({ model, el }) {
   } catch (err) {
     console.error("livefeed: ignored an unreadable snapshot:", err);
   }
+  // A view opened on a paused chart shows the snapshot until resumed.
+  setPaused(Boolean(model.get("paused")));
   setAttr("data-livefeed-seq", feed.lastSeq);
   setAttr("data-livefeed-received", 0);
   setAttr("data-livefeed-points", 0);
