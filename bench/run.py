@@ -1,0 +1,178 @@
+"""Measure livefeed against its limits: ingest speed and wire cost, each against a baseline
+measured in the same run (shared machines are noisy; only ratios and medians mean much).
+
+    python bench/run.py            # full run, a few minutes
+    python bench/run.py --smoke    # every benchmark with a tiny load, in seconds
+
+Writes bench/results/latest.json and bench/results/latest.md (a Markdown table), or into --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import ingest  # noqa: E402  (a sibling module: bench/ is a folder of scripts, not a package)
+import wire  # noqa: E402
+
+INGEST_ONE_TARGET = 0.5  # of the baseline, for 1 point per message
+INGEST_HUNDRED_TARGET = 1_000_000  # points per second, for 100 points per message
+
+
+@contextmanager
+def feed_server() -> Iterator[int]:
+    """`feed_server.py` in its own process; yields its port."""
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "feed_server.py")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if not line.startswith("PORT "):
+            raise RuntimeError(f"the feed server did not start: {line!r}")
+        yield int(line.split()[1])
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()  # the server exits when its stdin closes
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def run(smoke: bool, repeats: int) -> dict[str, Any]:
+    if smoke:
+        loads = [ingest.Load(1, 2_000), ingest.Load(100, 200)]
+        seconds, warmup = 1.0, 0.5
+    else:
+        loads = [ingest.Load(1, 200_000), ingest.Load(100, 20_000)]
+        # Ten seconds hold exactly two of livefeed's snapshot refreshes (one every 5 s).
+        seconds, warmup = 10.0, 1.0
+    results: dict[str, Any] = {"meta": _meta(smoke, repeats)}
+    with feed_server() as port:
+        one, hundred = (ingest.run(port, load, repeats) for load in loads)
+        one["target"] = f">= {INGEST_ONE_TARGET:.0%} of baseline"
+        one["met"] = one["ratio"] >= INGEST_ONE_TARGET
+        hundred["target"] = f">= {INGEST_HUNDRED_TARGET:,} points/s"
+        hundred["met"] = hundred["median"]["livefeed"] >= INGEST_HUNDRED_TARGET
+        results["ingest"] = {"1": one, "100": hundred}
+        results["wire"] = wire.run(port, seconds, warmup)
+    return results
+
+
+def _meta(smoke: bool, repeats: int) -> dict[str, Any]:
+    return {
+        "smoke": smoke,
+        "repeats": repeats,
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "versions": {
+            name: _version(name)
+            for name in ("livefeed", "websockets", "orjson", "numpy", "ipykernel", "anywidget")
+        },
+    }
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:  # a source tree on PYTHONPATH, not installed
+        module = __import__(name)
+        return str(getattr(module, "__version__", "unknown"))
+
+
+def _rate(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The results as a Markdown table, plus the context needed to read it."""
+    one, hundred = results["ingest"]["1"], results["ingest"]["100"]
+    w = results["wire"]
+    lf, naive = w["livefeed"], w["naive"]
+    yes = {True: "yes", False: "**no**"}
+    rows = [
+        "| measure | livefeed | baseline | livefeed / baseline | target | met |",
+        "| --- | ---: | ---: | ---: | --- | --- |",
+    ]
+    for name, r in (("1 point/message", one), ("100 points/message", hundred)):
+        rows.append(
+            f"| ingest, {name}, points/s (median of {r['repeats']}) "
+            f"| {_rate(r['median']['livefeed'])} | {_rate(r['median']['baseline'])} "
+            f"| {r['ratio']:.2f} | {r['target']} | {yes[r['met']]} |"
+        )
+    rate = f"{w['feed_points_per_second']:,} points/s"
+    rows += [
+        f"| wire at {rate}, bytes/point | {lf['bytes_per_point']:.1f} "
+        f"| {naive['bytes_per_point']:.1f} "
+        f"| {lf['bytes_per_point'] / naive['bytes_per_point']:.3f} "
+        f"| <= {w['target_ratio'] * w['value_bytes_per_point']:.1f} "
+        f"({w['target_ratio']}x the {w['value_bytes_per_point']} bytes of the values) "
+        f"| {yes[w['met']]} |",
+        f"| wire at {rate}, messages/s | {lf['messages_per_second']:.1f} "
+        f"| {naive['messages_per_second']:.1f} "
+        f"| {lf['messages_per_second'] / naive['messages_per_second']:.2f} | < 500 per kernel "
+        f"| {yes[lf['messages_per_second'] < 500]} |",
+    ]
+    meta = results["meta"]
+    notes = [
+        "",
+        f"Ingest baseline: a bare `websockets` client that only `json.loads` each message. "
+        f"Same burst, read without parsing: {_rate(one['median']['receive_only'])} and "
+        f"{_rate(hundred['median']['receive_only'])} points/s; read from a plain socket: "
+        f"{_rate(one['median']['raw_socket'])} and {_rate(hundred['median']['raw_socket'])} "
+        f"points/s (1 and 100 points/message)."
+        + (
+            " The baseline came within 20 % of what the server delivers: the server may be "
+            "the limit."
+            if one["server_bound"] or hundred["server_bound"]
+            else " The server is not the limit."
+        ),
+        f"Wire baseline: a widget that re-sends its whole window ({naive['window']:,} points, "
+        f"livefeed's is {lf['window']:,}) in a synced `traitlets.List` on each feed message. "
+        f"Bytes are as jupyter_server frames them for the browser; livefeed spends "
+        f"{lf['overhead_bytes_per_message']:.0f} bytes per message besides the values.",
+        f"Python {meta['python']}, {meta['cpus']} CPUs, {meta['date']}"
+        + (" (smoke run: tiny loads, figures meaningless)" if meta["smoke"] else "")
+        + ".",
+    ]
+    return "\n".join(rows + notes) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny loads: checks, not figures")
+    parser.add_argument("--repeats", type=int, help="rounds of each ingest client (default 5)")
+    parser.add_argument("--out", type=Path, default=HERE / "results", help="results directory")
+    args = parser.parse_args(argv)
+    repeats = args.repeats or (1 if args.smoke else 5)
+    results = run(args.smoke, repeats)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    table = markdown(results)
+    (args.out / "latest.md").write_text(table)
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

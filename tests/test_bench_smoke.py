@@ -1,0 +1,94 @@
+"""The benchmarks still run: `bench/run.py --smoke` end to end, checking the shape of its results.
+
+Figures from a tiny load mean nothing, so nothing here compares speeds or checks a target; only
+that every measure is present and positive, and that both result files are written.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import site
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.kernel  # the wire benchmark starts a real kernel
+
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "run.py"
+
+
+def _env() -> dict[str, str]:
+    """This environment, with the livefeed these tests import on PYTHONPATH when it is a source
+    tree (the benchmark and its kernel must measure the same code)."""
+    env = dict(os.environ)
+    spec = importlib.util.find_spec("livefeed")
+    if spec is None or not spec.submodule_search_locations:
+        return env
+    parent = str(Path(next(iter(spec.submodule_search_locations))).resolve().parent)
+    if parent not in {str(Path(p).resolve()) for p in site.getsitepackages()}:
+        existing = env.get("PYTHONPATH")
+        env["PYTHONPATH"] = parent + (os.pathsep + existing if existing else "")
+    return env
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    out = tmp_path_factory.mktemp("bench")
+    done = subprocess.run(
+        [sys.executable, str(BENCH), "--smoke", "--out", str(out)],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,  # against a hang only
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads((out / "latest.json").read_text()), (out / "latest.md").read_text()
+
+
+@pytest.mark.timeout(360)
+def test_ingest_results_are_well_formed(results: tuple[dict[str, Any], str]) -> None:
+    data, _ = results
+    assert data["meta"]["smoke"] is True
+    for key, per_message in (("1", 1), ("100", 100)):
+        ingest = data["ingest"][key]
+        assert ingest["points_per_message"] == per_message
+        assert ingest["points"] == ingest["messages"] * per_message > 0
+        for client in ("raw_socket", "receive_only", "baseline", "livefeed"):
+            runs = ingest["runs"][client]
+            assert len(runs) == ingest["repeats"] >= 1
+            assert all(_positive(r) for r in runs), (client, runs)
+            assert _positive(ingest["median"][client])
+        assert _positive(ingest["ratio"])
+        assert isinstance(ingest["met"], bool)
+        assert isinstance(ingest["server_bound"], bool)
+
+
+@pytest.mark.timeout(360)
+def test_wire_results_are_well_formed(results: tuple[dict[str, Any], str]) -> None:
+    data, table = results
+    wire = data["wire"]
+    for widget in ("livefeed", "naive"):
+        measured = wire[widget]
+        for key in (
+            "messages",
+            "points",
+            "messages_per_second",
+            "bytes_per_point",
+            "ratio_to_values",
+            "overhead_bytes_per_message",
+        ):
+            assert _positive(measured[key]), (widget, key, measured[key])
+    # livefeed sends each point as two float64 values, plus message overhead.
+    assert wire["livefeed"]["bytes_per_point"] > wire["value_bytes_per_point"]
+    assert isinstance(wire["met"], bool)
+    assert table.startswith("| measure |")
+    assert table.count("\n| ") >= 5  # header rule and four measures
