@@ -7,6 +7,9 @@ connection ended, so tests can check the client's side of the conversation too.
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import re
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -58,6 +61,63 @@ class FeedServer:
     def __exit__(self, *exc: object) -> None:
         async def stop() -> None:
             assert self._server is not None
+            self._server.close()
+            await self._server.wait_closed()
+
+        asyncio.run_coroutine_threadsafe(stop(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self._loop.close()
+
+
+class SilentServer:
+    """A server that completes the WebSocket handshake, sends one message, then goes mute.
+
+    It never reads again, so the client's pings go unanswered: a server that hangs without closing
+    the TCP connection, which only a heartbeat can detect.
+    """
+
+    def __init__(self, first_message: bytes = b'{"value": 1}') -> None:
+        self._message = first_message
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._server: asyncio.Server | None = None
+        self._writers: list[asyncio.StreamWriter] = []
+        self.connections = 0
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        self._writers.append(writer)
+        request = await reader.readuntil(b"\r\n\r\n")
+        found = re.search(rb"(?i)sec-websocket-key:\s*(\S+)", request)
+        assert found is not None
+        digest = hashlib.sha1(found.group(1) + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest()
+        writer.write(
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            b"Sec-WebSocket-Accept: " + base64.b64encode(digest) + b"\r\n\r\n"
+        )
+        # One unmasked text frame (FIN + opcode 1), as a server sends it; short payloads only.
+        writer.write(bytes([0x81, len(self._message)]) + self._message)
+        await writer.drain()
+
+    def __enter__(self) -> SilentServer:
+        self._thread.start()
+
+        async def start() -> asyncio.Server:
+            return await asyncio.start_server(self._serve, "127.0.0.1", 0)
+
+        self._server = asyncio.run_coroutine_threadsafe(start(), self._loop).result(10)
+        return self
+
+    def url(self) -> str:
+        assert self._server is not None
+        return f"ws://127.0.0.1:{self._server.sockets[0].getsockname()[1]}/"
+
+    def __exit__(self, *exc: object) -> None:
+        async def stop() -> None:
+            assert self._server is not None
+            for writer in self._writers:
+                writer.close()
             self._server.close()
             await self._server.wait_closed()
 

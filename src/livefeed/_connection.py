@@ -127,7 +127,8 @@ async def _connect_once(feed: Feed, options: ConnectOptions) -> tuple[bool, floa
             ping_interval=options.ping_interval,
             ping_timeout=options.ping_timeout,
             max_size=options.max_size,
-            ssl=options.ssl,
+            # websockets makes a verifying default context for wss:// when none is passed.
+            **({} if options.ssl is None else {"ssl": options.ssl}),  # type: ignore[arg-type]
             open_timeout=options.open_timeout,
             close_timeout=options.close_timeout,
         ) as websocket:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import os
 import ssl as ssl_module
 import time
 import weakref
@@ -56,6 +57,24 @@ def _ssl_context(
     return ssl_module.create_default_context(cafile=str(ssl))
 
 
+def _asset(name: str) -> str | Path:
+    """A built front-end file: its text, or its path when hot reload is on.
+
+    anywidget watches a file given as a path and keeps every widget instance referenced from the
+    file's change signal, so charts could never be garbage-collected: only development (with
+    ANYWIDGET_HMR=1) pays that price.
+    """
+    path = _STATIC / name
+    if os.environ.get("ANYWIDGET_HMR"):
+        return path
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ImportError(
+            f"livefeed's front end is not built ({path} is missing): run npm run build"
+        ) from None
+
+
 class LiveChart(anywidget.AnyWidget):
     """A chart of a live feed: connects to a WebSocket URL and draws every point it sends.
 
@@ -72,8 +91,8 @@ class LiveChart(anywidget.AnyWidget):
     `max_size` bounds one message in bytes; `ssl` is an `ssl.SSLContext` or a CA file for `wss://`.
     """
 
-    _esm = _STATIC / "widget.js"
-    _css = _STATIC / "widget.css"
+    _esm = _asset("widget.js")
+    _css = _asset("widget.css")
 
     source = traitlets.Unicode("").tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)
