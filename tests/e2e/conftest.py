@@ -1,4 +1,9 @@
-"""Fixtures for the end-to-end tests: demo feed, JupyterLab server, headless Chromium page."""
+"""Fixtures for the end-to-end tests: demo feed, JupyterLab server, headless Chromium page.
+
+The server, the feed and the browser live for this package only: Playwright's sync API keeps an
+event loop running in the main thread while it is open, which would break the asyncio tests that
+run after these, and other tests check that no demo feed thread is left running.
+"""
 
 from __future__ import annotations
 
@@ -60,7 +65,7 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo_source() -> Iterator[Any]:
     """The project's demo WebSocket feed on a free port, for the whole session."""
     from livefeed.demo import serve_in_thread
@@ -94,7 +99,7 @@ def _kernel_pythonpath() -> dict[str, str]:
     return {"PYTHONPATH": parent + (os.pathsep + existing if existing else "")}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def lab_server(
     pytestconfig: pytest.Config,
     tmp_path_factory: pytest.TempPathFactory,
@@ -117,13 +122,13 @@ def lab_server(
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as pw:
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright, chromium_path: str) -> Iterator[Browser]:
     browser = playwright.chromium.launch(
         executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
