@@ -372,6 +372,11 @@ class Notebook:
 
     # -- reading ---------------------------------------------------------------------------------
 
+    def cell(self, cell_id: str) -> Locator:
+        """The cell's element in the page (tagged by id, since cells have no stable selector)."""
+        self._js("h.cell(path, arg).node.dataset.e2eCell = arg;", cell_id)
+        return self.page.locator(f'[data-e2e-cell="{cell_id}"]')
+
     def output_text(self, cell_id: str) -> str:
         """Stream text, text/plain results and error lines of a cell, as the kernel sent them."""
         return str(self._js("return h.outputText(h.cell(path, arg));", cell_id))

@@ -1,7 +1,8 @@
 """The quickstart notebook, run as a user would: real JupyterLab, headless Chromium, demo feed.
 
 The tests share one notebook session and run in file order: the chart appears and fills, it
-keeps drawing while the kernel is busy, and once closed the browser shows what the kernel holds.
+keeps drawing while the kernel is busy, a view displayed later catches up, and once the chart is
+closed every view shows exactly what the kernel holds.
 The view publishes what it drew as ``data-livefeed-points`` (points held, all series) and
 ``data-livefeed-frames`` (frames drawn) on its ``.livefeed`` element.
 """
@@ -57,6 +58,16 @@ def chart_view(quickstart: Notebook) -> Locator:
     """The ``.livefeed`` element of the quickstart's chart, once rendered."""
     model_id = _kernel_says(quickstart, f"{CHART}.model_id")
     view = widget_view(quickstart, model_id).locator(".livefeed").first
+    expect(view).to_be_visible(timeout=APPEAR_TIMEOUT * 1000)
+    return view
+
+
+@pytest.fixture(scope="module")
+def second_view(quickstart: Notebook, chart_view: Locator) -> Locator:
+    """A second view of the same chart, displayed while the feed runs."""
+    cell_id, run = quickstart.start_cell(CHART)
+    quickstart.wait_run(run)
+    view = quickstart.cell(cell_id).locator(".livefeed").first
     expect(view).to_be_visible(timeout=APPEAR_TIMEOUT * 1000)
     return view
 
@@ -120,8 +131,23 @@ def test_chart_draws_while_a_cell_runs(quickstart: Notebook, chart_view: Locator
     )
 
 
+def test_a_view_shown_later_gets_the_whole_window(
+    chart_view: Locator, second_view: Locator
+) -> None:
+    # Custom messages reach only existing views; a new one must be sent what came before.
+    before = _count(chart_view, "points")
+    wait_for(
+        lambda: _count(second_view, "points") >= before,
+        timeout=SETTLE_TIMEOUT,
+        message=lambda: (
+            f"the new view to hold the {before} points the first one had "
+            f"(it holds {_count(second_view, 'points')})"
+        ),
+    )
+
+
 def test_closed_chart_shows_what_the_kernel_holds(
-    quickstart: Notebook, chart_view: Locator, artifacts_dir: Path
+    quickstart: Notebook, chart_view: Locator, second_view: Locator, artifacts_dir: Path
 ) -> None:
     view = chart_view
     quickstart.run_cell(f"{CHART}.close()")
@@ -137,9 +163,17 @@ def test_closed_chart_shows_what_the_kernel_holds(
             f"(it shows {_count(view, 'points')})"
         ),
     )
+    wait_for(
+        lambda: _count(second_view, "points") == held,
+        timeout=SETTLE_TIMEOUT,
+        message=lambda: (
+            f"the second view to show the {held} points the kernel holds "
+            f"(it shows {_count(second_view, 'points')})"
+        ),
+    )
     # Still equal after a moment more: the kernel sent nothing after close.
     again = int(_kernel_says(quickstart, f"len({CHART}.data)"))
-    assert again == held == _count(view, "points")
+    assert again == held == _count(view, "points") == _count(second_view, "points")
 
     shot = screenshot(view, artifacts_dir / "quickstart.png")
     assert shot.stat().st_size > 0
