@@ -154,3 +154,63 @@ def test_feed_records_from_python() -> None:
 def test_spec_is_checked(kwargs: dict[str, object], error: str) -> None:
     with pytest.raises(ValueError, match=error):
         ChartSpec(**kwargs)  # type: ignore[arg-type]
+
+
+def per_record(spec: ChartSpec, messages: list[str]) -> Pipeline:
+    """The same messages fed one record per message: never the columnar path."""
+    p = Pipeline(spec)
+    for raw in messages:
+        for record in json.loads(raw):
+            p.feed(json.dumps(record), 0)
+    return p
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [{"t": i, "a": i * 0.5, "b": str(i)} for i in range(50)],
+        [{"t": 1_764_000_000 + i, "a": -i, "b": True} for i in range(50)],  # epoch seconds
+        [{"t": i, "a": None if i == 20 else i, "b": i} for i in range(50)],  # a gap
+        [{"t": i, "a": i, "b": "n/a" if i == 7 else i} for i in range(50)],  # not a number
+        [{"t": i, "a": i, **({} if i == 9 else {"b": i})} for i in range(50)],  # missing field
+        [{"t": "2025-11-24T16:00:00Z" if i == 30 else i, "a": i, "b": i} for i in range(50)],
+    ],
+)
+def test_lists_of_records_give_the_same_result_as_one_record_at_a_time(
+    rows: list[dict[str, object]],
+) -> None:
+    spec = ChartSpec(y=("a", "b"), x="t", window=40)
+    # The first message decides the x axis; the later, longer lists may take the columnar path.
+    messages = [json.dumps(rows[:1]), json.dumps(rows[1:25]), json.dumps(rows[25:])]
+    together = Pipeline(spec)
+    for raw in messages:
+        together.feed(raw, 0)
+    alone = per_record(spec, messages)
+    for left, right in zip(together.columns(), alone.columns(), strict=True):
+        assert np.array_equal(left, right, equal_nan=True)
+    assert together.names == alone.names
+    assert together.points == alone.points
+    assert together.error_kinds == alone.error_kinds
+    assert together.last_error == alone.last_error
+    batch = together.take_batch()
+    assert batch is not None and batch.points == len(together.columns()[0])
+
+
+def test_arrival_time_for_a_list_of_records() -> None:
+    p = Pipeline(ChartSpec(y=("v",)))
+    p.feed(json.dumps([{"v": i} for i in range(20)]), MS)
+    x, _, y = p.columns()
+    assert x.tolist() == [MS] * 20
+    assert y.tolist() == list(range(20))
+
+
+def test_columnar_path_takes_only_clean_lists() -> None:
+    p = Pipeline(ChartSpec(y=("a",), x="t"))
+    assert not p._ingest_columns([{"t": 1, "a": 1}] * 8, 0)  # x axis not decided yet
+    p.feed('{"t": 1, "a": 1}', 0)
+    assert p._ingest_columns([{"t": i, "a": i} for i in range(8)], 0)
+    assert not p._ingest_columns([{"t": i, "a": None} for i in range(8)], 0)
+    assert not p._ingest_columns([{"t": i} for i in range(8)], 0)
+    assert p.points == 9
+    grouped = Pipeline(ChartSpec(y=("a",), x="t", group_by="g"))
+    assert not grouped._columnar

@@ -109,6 +109,11 @@ class XAxis:
         self.kind: XKind = kind
         self._factor: float | None = None
 
+    @property
+    def factor(self) -> float | None:
+        """What numbers are multiplied by, once the first x value has decided it; else None."""
+        return self._factor
+
     def convert(self, value: object) -> float:
         """Return the x value as a float (epoch ms on a time axis). Raises `ValueProblem`."""
         if type(value) is str:
