@@ -12,8 +12,9 @@ import { decodeMessage, decodeSnapshot } from "./wire.js";
  * dirty; a requestAnimationFrame callback draws at most once per frame.
  *
  * The root element carries data attributes that describe what the view shows
- * (read by end-to-end tests): data-livefeed-points, -frames, -seq, -received,
- * -status (the feed_status trait), -following, -paused, -connected.
+ * (read by end-to-end tests and benchmarks): data-livefeed-points, -frames, -seq,
+ * -received, -last-x (the newest x the last frame drew), -status (the feed_status
+ * trait), -following, -paused, -connected.
  */
 
 /** After this long without a reset answering the render-time sync, the view
@@ -146,7 +147,11 @@ function render({ model, el }) {
     }
 
     let points = 0;
-    for (const s of view) points += s.xs.length;
+    let lastX = -Infinity;
+    for (const s of view) {
+      points += s.xs.length;
+      if (s.xs.length > 0 && s.xs[s.xs.length - 1] > lastX) lastX = s.xs[s.xs.length - 1];
+    }
     if (chart) {
       chart.resize(width, plotHeight());
       /** @type {Array<[ArrayLike<number>, ArrayLike<number>]>} */
@@ -161,6 +166,8 @@ function render({ model, el }) {
     frames += 1;
     setAttr("data-livefeed-points", points);
     setAttr("data-livefeed-frames", frames);
+    // Benchmarks time how long a point takes to be drawn by watching this.
+    if (lastX > -Infinity) setAttr("data-livefeed-last-x", lastX);
   }
 
   const plotHeight = () => {
