@@ -9,6 +9,7 @@ token from one bucket shared by all charts: jupyter_server drops comm messages s
 from __future__ import annotations
 
 import asyncio
+import atexit
 import concurrent.futures
 import logging
 import threading
@@ -68,6 +69,31 @@ class Runtime:
         self.thread = threading.Thread(target=self._run, name="livefeed", daemon=True)
         self.thread.start()
         self.call_soon(self._start_pump)
+        atexit.register(self.shutdown)
+
+    def shutdown(self, timeout: float = 2.0) -> None:
+        """Close every connection with a close frame and stop the loop; waits at most `timeout`.
+
+        Runs when the interpreter exits (a kernel shutting down), so that servers see a normal
+        close rather than a dropped connection; a server that does not answer cannot delay the
+        exit beyond `timeout`.
+        """
+        if not self.thread.is_alive():
+            return
+
+        async def close_all() -> None:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            if tasks:
+                await asyncio.wait(tasks, timeout=timeout)
+
+        try:
+            self.submit(close_all()).result(timeout + 0.5)
+        except (concurrent.futures.TimeoutError, RuntimeError):
+            log.warning("livefeed: connections did not close within %s s at exit", timeout)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout)
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)

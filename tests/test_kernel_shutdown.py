@@ -1,0 +1,70 @@
+"""A kernel with live charts shuts down by itself, promptly and cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from jupyter_client.manager import KernelManager
+from websockets.asyncio.server import ServerConnection
+
+from .conftest import wait_for
+from .feedserver import FeedServer
+
+pytestmark = pytest.mark.kernel
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+async def stream_forever(connection: ServerConnection) -> None:
+    i = 0
+    while True:
+        await connection.send(json.dumps({"value": i}))
+        i += 1
+        await asyncio.sleep(0.001)
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer(stream_forever) as running:
+        yield running
+
+
+def test_kernel_with_streaming_charts_exits_on_its_own(server: FeedServer) -> None:
+    manager = KernelManager(kernel_name="python3")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+    }
+    manager.start_kernel(env=env, executable=sys.executable)
+    client = manager.blocking_client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        code = (
+            "from livefeed import LiveChart\n"
+            f"charts = [LiveChart({server.url()!r}) for _ in range(5)]\n"
+            "import time\n"
+            "while min(c.stats['points'] for c in charts) == 0: time.sleep(0.05)\n"
+        )
+        reply = client.execute_interactive(code, timeout=60)
+        assert reply["content"]["status"] == "ok"
+        client.shutdown()  # a shutdown_request, as JupyterLab sends it
+        # The kernel must leave by itself: jupyter_client kills it only after its grace period.
+        process = manager.provisioner.process  # type: ignore[union-attr]
+        assert process.wait(timeout=30) == 0
+    finally:
+        client.stop_channels()
+        if manager.is_alive():
+            manager.shutdown_kernel(now=True)
+        else:
+            manager.cleanup_resources()
+        manager.context.destroy()
+    # Every chart's connection was closed with a close frame when the kernel went away.
+    wait_for(lambda: len(server.close_codes) == 5, what="five connections to end")
+    assert server.close_codes == [1000] * 5
