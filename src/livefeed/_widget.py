@@ -239,6 +239,9 @@ class LiveChart(anywidget.AnyWidget):
         if task is not None:
             self._runtime.submit(_cancel_and_wait(task)).result(timeout=10)
         self._feed.set_status("closed")
+        # The periodic snapshot may be seconds old; a notebook saved (or executed by nbconvert)
+        # right after close() must carry the final data.
+        self._runtime.run_sync(lambda: self._refresh_snapshot(force=True))
         if remove:
             self._runtime.run_sync(self._close_widget)
 
@@ -296,10 +299,10 @@ class LiveChart(anywidget.AnyWidget):
         if stats != self.feed_stats:
             self.feed_stats = stats
 
-    def _refresh_snapshot(self) -> bool:
+    def _refresh_snapshot(self, force: bool = False) -> bool:
         feed = self._feed
         with feed.lock:
-            if feed.pipeline.seq == self._snapshot_seq and feed.pipeline.rings:
+            if not force and feed.pipeline.seq == self._snapshot_seq and feed.pipeline.rings:
                 return False
             snapshot = build_snapshot(feed.pipeline)
             self._snapshot_seq = feed.pipeline.seq
