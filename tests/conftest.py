@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import site
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+
+from livefeed import LiveChart
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -28,3 +34,26 @@ def wait_for(condition: Callable[[], object], timeout: float = 30.0, what: str =
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what or condition}")
         time.sleep(0.02)
+
+
+def kernel_env() -> dict[str, str]:
+    """This process's environment, plus a PYTHONPATH that finds the livefeed these tests import
+    when it is a source tree rather than an installed package: a kernel must run the same code."""
+    env = dict(os.environ)
+    spec = importlib.util.find_spec("livefeed")
+    if spec is None or not spec.submodule_search_locations:
+        return env
+    parent = str(Path(next(iter(spec.submodule_search_locations))).resolve().parent)
+    if parent not in {str(Path(p).resolve()) for p in site.getsitepackages()}:
+        existing = env.get("PYTHONPATH")
+        env["PYTHONPATH"] = parent + (os.pathsep + existing if existing else "")
+    return env
+
+
+@pytest.fixture
+def charts() -> Iterator[list[LiveChart]]:
+    """A list to put the test's charts in; each is closed and removed afterwards."""
+    made: list[LiveChart] = []
+    yield made
+    for chart in made:
+        chart.close(remove=True)

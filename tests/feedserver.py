@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import json
 import re
 import threading
 from collections.abc import Awaitable, Callable
@@ -131,3 +132,12 @@ async def record_until_closed(connection: ServerConnection, sink: list[str | byt
     """Keep reading what the client sends until it closes."""
     async for message in connection:
         sink.append(message)
+
+
+async def stream_forever(connection: ServerConnection) -> None:
+    """Send `{"value": i}` for i = 0, 1, 2, ... about a thousand times a second until closed."""
+    i = 0
+    while True:
+        await connection.send(json.dumps({"value": i}))
+        i += 1
+        await asyncio.sleep(0.001)

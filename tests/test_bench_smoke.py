@@ -6,10 +6,7 @@ that every measure is present and positive, and that both result files are writt
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import site
 import subprocess
 import sys
 from pathlib import Path
@@ -17,23 +14,11 @@ from typing import Any
 
 import pytest
 
+from .conftest import kernel_env
+
 pytestmark = pytest.mark.kernel  # the wire benchmark starts a real kernel
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "run.py"
-
-
-def _env() -> dict[str, str]:
-    """This environment, with the livefeed these tests import on PYTHONPATH when it is a source
-    tree (the benchmark and its kernel must measure the same code)."""
-    env = dict(os.environ)
-    spec = importlib.util.find_spec("livefeed")
-    if spec is None or not spec.submodule_search_locations:
-        return env
-    parent = str(Path(next(iter(spec.submodule_search_locations))).resolve().parent)
-    if parent not in {str(Path(p).resolve()) for p in site.getsitepackages()}:
-        existing = env.get("PYTHONPATH")
-        env["PYTHONPATH"] = parent + (os.pathsep + existing if existing else "")
-    return env
 
 
 def _positive(value: Any) -> bool:
@@ -45,7 +30,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], s
     out = tmp_path_factory.mktemp("bench")
     done = subprocess.run(
         [sys.executable, str(BENCH), "--smoke", "--out", str(out)],
-        env=_env(),
+        env=kernel_env(),
         capture_output=True,
         text=True,
         timeout=300,  # against a hang only

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import importlib.util
 import json
-import os
 import queue
-import site
 import sys
 import threading
 import time
@@ -27,6 +24,8 @@ import pytest
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
 from websockets.asyncio.server import Server, ServerConnection, serve
+
+from .conftest import kernel_env
 
 pytestmark = pytest.mark.kernel
 
@@ -129,20 +128,6 @@ def feed_server() -> Iterator[FeedServer]:
 # --------------------------------------------------------------------------------------------
 # The kernel and its IOPub
 # --------------------------------------------------------------------------------------------
-
-
-def kernel_env() -> dict[str, str]:
-    """This process's environment, plus a PYTHONPATH that finds the livefeed these tests import
-    when it is a source tree rather than an installed package."""
-    env = dict(os.environ)
-    spec = importlib.util.find_spec("livefeed")
-    if spec is None or not spec.submodule_search_locations:
-        return env
-    parent = str(Path(next(iter(spec.submodule_search_locations))).resolve().parent)
-    if parent not in {str(Path(p).resolve()) for p in site.getsitepackages()}:
-        existing = env.get("PYTHONPATH")
-        env["PYTHONPATH"] = parent + (os.pathsep + existing if existing else "")
-    return env
 
 
 class IOPubRecorder:

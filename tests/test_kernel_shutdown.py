@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from jupyter_client.manager import KernelManager
-from websockets.asyncio.server import ServerConnection
 
-from .conftest import wait_for
-from .feedserver import FeedServer
+from .conftest import kernel_env, wait_for
+from .feedserver import FeedServer, stream_forever
 
 pytestmark = pytest.mark.kernel
-
-SRC = Path(__file__).resolve().parents[1] / "src"
-
-
-async def stream_forever(connection: ServerConnection) -> None:
-    i = 0
-    while True:
-        await connection.send(json.dumps({"value": i}))
-        i += 1
-        await asyncio.sleep(0.001)
 
 
 @pytest.fixture
@@ -37,11 +21,7 @@ def server() -> Iterator[FeedServer]:
 
 def test_kernel_with_streaming_charts_exits_on_its_own(server: FeedServer) -> None:
     manager = KernelManager(kernel_name="python3")
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
-    }
-    manager.start_kernel(env=env, executable=sys.executable)
+    manager.start_kernel(env=kernel_env())
     client = manager.blocking_client()
     client.start_channels()
     try:

@@ -7,7 +7,6 @@ import gc
 import json
 import ssl
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -21,17 +20,9 @@ from livefeed._connection import Backoff
 from livefeed._runtime import get_runtime
 
 from .conftest import wait_for
-from .feedserver import FeedServer, SilentServer
+from .feedserver import FeedServer, SilentServer, stream_forever
 
 FAST = {"backoff": 0.02, "max_backoff": 0.05}
-
-
-@pytest.fixture
-def charts() -> Iterator[list[LiveChart]]:
-    made: list[LiveChart] = []
-    yield made
-    for chart in made:
-        chart.close(remove=True)
 
 
 def drop_first_connection(how: int | str) -> tuple[FeedServer, list[str | bytes]]:
@@ -235,13 +226,6 @@ def _connections_of_this_process() -> int:
 
 
 def test_hundred_charts_leave_no_socket_task_or_thread(charts: list[LiveChart]) -> None:
-    async def stream_forever(connection: ServerConnection) -> None:
-        i = 0
-        while True:
-            await connection.send(json.dumps({"value": i}))
-            i += 1
-            await asyncio.sleep(0.001)
-
     runtime = get_runtime()
     threads_before = set(threading.enumerate())
     with FeedServer(stream_forever) as server:

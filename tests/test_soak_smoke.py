@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_bench_smoke import _env
+from .conftest import kernel_env
 
 pytestmark = pytest.mark.kernel
 
@@ -23,7 +23,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
 def test_soak_smoke_run_writes_a_judged_result() -> None:
     done = subprocess.run(
         [sys.executable, str(BENCH / "soak.py"), "--smoke"],
-        env=_env(),
+        env=kernel_env(),
         capture_output=True,
         text=True,
         timeout=300,

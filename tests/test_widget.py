@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -19,14 +18,6 @@ from livefeed._widget import public_source
 
 from .conftest import wait_for
 from .feedserver import FeedServer
-
-
-@pytest.fixture
-def charts() -> Iterator[list[LiveChart]]:
-    made: list[LiveChart] = []
-    yield made
-    for chart in made:
-        chart.close(remove=True)
 
 
 def test_every_message_arrives_in_order(charts: list[LiveChart]) -> None:
