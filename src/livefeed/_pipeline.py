@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ._coerce import ValueProblem, XAxis, XKind, to_number
-from ._decode import Problem, decode_message
+from ._decode import decode_message
 from ._fields import MISSING, compile_path
 from ._ring import F64, I64, SeriesRing
 from ._wire import Batch
@@ -262,11 +262,6 @@ class Pipeline:
         series = np.repeat(np.arange(len(parts), dtype=np.int64), [len(p[0]) for p in parts])
         by_arrival = np.argsort(order, kind="stable")
         return x[by_arrival], series[by_arrival], y[by_arrival]
-
-    def problems_from(self, problems: Iterable[Problem]) -> None:
-        """Count problems found outside the pipeline (by the connection, say)."""
-        for problem in problems:
-            self.note(problem.kind, problem.message)
 
 
 def _join(parts: list[F64]) -> F64:
