@@ -69,25 +69,33 @@ def test_bad_messages_are_counted_and_the_stream_goes_on(charts: list[LiveChart]
         await connection.send("garbage{")
         await connection.send('{"t": 2}')
         await connection.send('{"t": 3, "v": "abc"}')
+        await connection.send('{"t": 4, "v": null}')
+        await connection.send('{"t": 5, "v": NaN}')
+        await connection.send('{"t": 6, "v": -Infinity}')
         await connection.send(b"\x00\xff")
-        await connection.send('{"t": 4, "v": 4}')
+        await connection.send('{"t": 7, "v": 7}')
         await connection.wait_closed()
 
     with FeedServer(send) as server:
         chart = LiveChart(server.url(), x="t", y="v")
         charts.append(chart)
-        wait_for(lambda: chart.stats["messages"] == 6)
+        wait_for(lambda: chart.stats["messages"] == 9)
         stats = chart.stats
         assert chart.status == "live"
     assert stats["error_kinds"] == {
         "not_json": 1,
         "missing_field": 1,
         "not_a_number": 1,
+        "null_value": 1,
+        "non_finite": 2,
         "binary_frame": 1,
     }
-    assert stats["errors"] == 4
+    assert stats["errors"] == 7
     assert "2 bytes" in stats["last_error"]
-    assert chart.data["value"].tolist() == [1, 4]
+    # Nulls and non-finite values stay as gaps (NaN); the unusable messages leave nothing.
+    data = chart.data
+    assert data["x"].tolist() == [1, 4, 5, 6, 7]
+    assert data["value"].isna().tolist() == [False, True, True, True, False]
 
 
 def test_subscribe_and_headers_reach_the_server_but_not_the_browser(
