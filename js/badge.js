@@ -23,24 +23,36 @@ export const STATUSES = ["connecting", "live", "reconnecting", "closed", "error"
  * Decides what the badge says. Pure, so the wording can be tested.
  * @param {unknown} status the `status` trait
  * @param {any} stats the `stats` trait
- * @param {{disconnected?: boolean, hasData?: boolean}} [view]
- *   disconnected: no reset answered this view's sync in time;
- *   hasData: the view shows points (from the saved snapshot when disconnected)
+ * @param {{disconnected?: boolean, restarted?: boolean, hadLiveData?: boolean, hasData?: boolean}} [view]
+ *   disconnected: no kernel feeds this view (none answered its sync in time, or
+ *   the kernel was shut down, died or cannot be reached);
+ *   restarted: the kernel restarted, so this chart's Python object is gone;
+ *   hadLiveData: the kernel sent this view data before it went away;
+ *   hasData: the view shows points (its last ones, or the saved snapshot)
  * @returns {StatusView}
  */
 export function describeStatus(status, stats, view = {}) {
   const s = typeof status === "string" && STATUSES.includes(status) ? status : "unknown";
   const st = stats && typeof stats === "object" ? stats : {};
-  if (view.disconnected) {
+  if (view.restarted) {
     return {
       tone: "offline",
-      label: "not connected",
+      label: "kernel restarted",
       facts: [],
       error: "",
       notice: view.hasData
-        ? "The kernel is not connected: showing the last saved data."
-        : "The kernel is not connected and no saved data is available.",
+        ? "The kernel restarted, so this chart gets no more data: showing its last data. Run its cell again for a live chart."
+        : "The kernel restarted, so this chart gets no more data. Run its cell again for a live chart.",
     };
+  }
+  if (view.disconnected) {
+    let notice = "The kernel is not connected and no saved data is available.";
+    if (view.hasData) {
+      notice = view.hadLiveData
+        ? "The kernel is not connected: showing the last data received."
+        : "The kernel is not connected: showing the last saved data.";
+    }
+    return { tone: "offline", label: "not connected", facts: [], error: "", notice };
   }
   let label = s;
   const retry = Number(st.retry_in);

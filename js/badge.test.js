@@ -31,6 +31,17 @@ describe("describeStatus", () => {
     expect(describeStatus("live", {}, { disconnected: true, hasData: false }).notice).toMatch(/no saved data/);
   });
 
+  it("says what the view shows when the kernel went away or restarted", () => {
+    const gone = describeStatus("live", { rate: 5 }, { disconnected: true, hadLiveData: true, hasData: true });
+    expect(gone.label).toBe("not connected");
+    expect(gone.notice).toMatch(/not connected.*last data received/);
+    expect(gone.facts).toEqual([]);
+    const restarted = describeStatus("live", {}, { restarted: true, disconnected: true, hasData: true });
+    expect(restarted.label).toBe("kernel restarted");
+    expect(restarted.notice).toMatch(/restarted.*last data.*Run its cell again/);
+    expect(describeStatus("live", {}, { restarted: true }).notice).not.toMatch(/last data/);
+  });
+
   it("copes with unknown statuses and missing stats", () => {
     const v = describeStatus("<b>weird</b>", undefined);
     expect(v.tone).toBe("unknown");

@@ -2,6 +2,7 @@
 import { Badge, describeStatus } from "./badge.js";
 import { Chart } from "./chart.js";
 import { Feed } from "./feed.js";
+import { kernelState } from "./kernel.js";
 import { Legend } from "./legend.js";
 import { padY, widenX, xExtent, yExtent } from "./ranges.js";
 import { readTheme, seriesColor } from "./theme.js";
@@ -14,12 +15,16 @@ import { decodeMessage, decodeSnapshot } from "./wire.js";
  * The root element carries data attributes that describe what the view shows
  * (read by end-to-end tests and benchmarks): data-livefeed-points, -frames, -seq,
  * -received, -last-x (the newest x the last frame drew), -status (the feed_status
- * trait), -following, -paused, -connected.
+ * trait), -following, -paused, -connected, -kernel ("ok", "gone" or
+ * "restarted"), and -x-range / -y-range ("min max" of the scales last drawn).
  */
 
 /** After this long without a reset answering the render-time sync, the view
  *  says the kernel is not connected (a saved notebook opened without one). */
 const NOT_CONNECTED_AFTER_MS = 3000;
+
+/** How often a view asks the widget manager whether its kernel is still there. */
+const KERNEL_CHECK_MS = 1000;
 
 /**
  * @typedef {import("./legend.js").LegendSeries} ViewSeries
@@ -79,7 +84,12 @@ function render({ model, el }) {
   let frames = 0;
   let dirty = true;
   let raf = 0;
-  let connected = true;
+  /** No reset answered the render-time sync in time. */
+  let noAnswer = false;
+  /** The widget manager says the kernel is shut down, dead or unreachable. */
+  let kernelGone = false;
+  /** The kernel restarted: this model's Python object is gone for good. */
+  let restarted = false;
   let gotReset = false;
   /** @type {import("./theme.js").Theme | null} */
   let theme = null;
@@ -160,6 +170,8 @@ function render({ model, el }) {
       const yr = yExtent(data, xr[0], xr[1]);
       if (yr) lastY = padY(yr);
       chart.draw(data, xr, lastY);
+      setAttr("data-livefeed-x-range", `${xr[0]} ${xr[1]}`);
+      setAttr("data-livefeed-y-range", `${lastY[0]} ${lastY[1]}`);
     }
     shown = view;
     legend.update(view, hoverX, time);
@@ -203,9 +215,29 @@ function render({ model, el }) {
 
   function showStatus() {
     const status = model.get("feed_status");
+    const disconnected = restarted || kernelGone || noAnswer;
     setAttr("data-livefeed-status", status);
-    setAttr("data-livefeed-connected", connected);
-    badge.show(describeStatus(status, model.get("feed_stats"), { disconnected: !connected, hasData: feed.points > 0 }));
+    setAttr("data-livefeed-connected", !disconnected);
+    setAttr("data-livefeed-kernel", restarted ? "restarted" : kernelGone ? "gone" : "ok");
+    badge.show(
+      describeStatus(status, model.get("feed_stats"), {
+        disconnected,
+        restarted,
+        hadLiveData: gotReset,
+        hasData: feed.points > 0,
+      }),
+    );
+  }
+
+  /** Sends to the kernel unless it is known to be gone (sending to a dead kernel throws). */
+  function send(/** @type {object} */ content) {
+    if (restarted || kernelGone) return;
+    try {
+      model.send(content);
+    } catch (err) {
+      // The kernel went away between two checks; the next check will say so.
+      console.warn("livefeed: could not reach the kernel:", err);
+    }
   }
 
   function showHeading() {
@@ -217,7 +249,7 @@ function render({ model, el }) {
 
   function sendSync() {
     feed.requestSync(performance.now());
-    model.send({ type: "sync" });
+    send({ type: "sync" });
   }
 
   /**
@@ -236,12 +268,12 @@ function render({ model, el }) {
       return;
     }
     const outcome = feed.apply(msg, performance.now());
-    if (outcome === "sync") model.send({ type: "sync" });
+    if (outcome === "sync") send({ type: "sync" });
     setAttr("data-livefeed-received", feed.received);
     setAttr("data-livefeed-seq", feed.lastSeq);
     if (msg.type === "reset") {
       gotReset = true;
-      if (!connected) connected = true;
+      noAnswer = false;
       showStatus();
     }
     // While paused the data only accumulates; resuming draws it at once.
@@ -261,20 +293,32 @@ function render({ model, el }) {
   setAttr("data-livefeed-received", 0);
   setAttr("data-livefeed-points", 0);
   setAttr("data-livefeed-frames", 0);
+  kernelGone = kernelState(model.widget_manager) === "gone";
   showHeading();
   showControls();
   showStatus();
   sendSync();
   const notConnectedTimer = setTimeout(() => {
     if (!gotReset) {
-      connected = false;
+      noAnswer = true;
       showStatus();
     }
   }, NOT_CONNECTED_AFTER_MS);
   markDirty();
 
+  // The picture stays as it is when the kernel goes; only the badge changes.
+  const kernelTimer = setInterval(() => {
+    const gone = kernelState(model.widget_manager) === "gone";
+    if (gone === kernelGone) return;
+    kernelGone = gone;
+    // Back after a lost connection: batches may have been missed meanwhile.
+    if (!gone) sendSync();
+    showStatus();
+  }, KERNEL_CHECK_MS);
+
   pauseButton.addEventListener("click", () => {
     setPaused(!paused);
+    if (restarted || kernelGone) return; // no kernel to tell; the view still freezes
     model.set("paused", paused);
     model.save_changes();
   });
@@ -285,6 +329,14 @@ function render({ model, el }) {
     ["msg:custom", onMessage],
     ["change:paused", () => setPaused(Boolean(model.get("paused")))],
     ["change:feed_status", showStatus],
+    [
+      // The widget manager flips comm_live off when the kernel restarts (and only then).
+      "comm_live_update",
+      () => {
+        restarted = true;
+        showStatus();
+      },
+    ],
     ["change:feed_stats", showStatus],
     ["change:title", showHeading],
     ["change:source", showHeading],
@@ -325,6 +377,7 @@ function render({ model, el }) {
     cancelAnimationFrame(raf);
     raf = 0;
     clearTimeout(notConnectedTimer);
+    clearInterval(kernelTimer);
     resizeObserver.disconnect();
     themeObserver.disconnect();
     for (const [name, fn] of listeners) model.off?.(name, fn);
