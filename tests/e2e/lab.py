@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from playwright.sync_api import ConsoleMessage, Error, Locator, Page
+from playwright.sync_api import ConsoleMessage, Error, Locator, Page, Route
 
 T = TypeVar("T")
 
@@ -62,6 +62,21 @@ class LabServer:
         with urllib.request.urlopen(self.url(f"api/{path}"), timeout=10) as response:
             return json.loads(response.read())
 
+    @property
+    def settings_dir(self) -> Path:
+        return self.root_dir.parent / "settings"
+
+    def set_user_setting(self, plugin: str, values: Mapping[str, Any]) -> None:
+        """Write a user setting of ``plugin`` (``"package:name"``), read by pages loaded after."""
+        package, name = plugin.split(":", 1)
+        folder = self.settings_dir / package
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.jupyterlab-settings").write_text(json.dumps(dict(values)))
+
+    def clear_user_setting(self, plugin: str) -> None:
+        package, name = plugin.split(":", 1)
+        (self.settings_dir / package / f"{name}.jupyterlab-settings").unlink(missing_ok=True)
+
     def log_tail(self, lines: int = 60) -> str:
         try:
             text = self.log_path.read_text(errors="replace")
@@ -97,8 +112,11 @@ def start_lab(
     log_path: Path,
     env: Mapping[str, str] | None = None,
     timeout: float = SERVER_START_TIMEOUT,
+    app: str = "lab",
 ) -> LabServer:
     """Start ``jupyter lab`` isolated from the user's own Jupyter setup, and wait until it answers.
+
+    ``app="notebook"`` starts Notebook 7 (``jupyter notebook``) the same way instead.
 
     Config, data, runtime and IPython dirs point into ``work_dir``, so nothing the user has
     configured (or installed as a user-level kernel) takes part. The environment's own prefix
@@ -126,25 +144,31 @@ def start_lab(
     # Kernels inherit this environment; a stray PYTHONSTARTUP would run in every kernel.
     child_env.pop("PYTHONSTARTUP", None)
 
+    if app not in ("lab", "notebook"):
+        raise ValueError(f"app must be 'lab' or 'notebook', not {app!r}")
+    cls = "LabApp" if app == "lab" else "JupyterNotebookApp"
     command = [
         sys.executable,
         "-m",
         "jupyter",
-        "lab",
+        app,
         "--no-browser",
         f"--port={free_port()}",
         "--ServerApp.ip=127.0.0.1",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root_dir}",
         "--ServerApp.terminals_enabled=False",
-        # Our tests find JupyterLab's application object through this.
-        "--LabApp.expose_app_in_browser=True",
-        f"--LabApp.user_settings_dir={dirs['settings']}",
-        f"--LabApp.workspaces_dir={dirs['workspaces']}",
-        # Offline and quiet: no announcements feed, no update check.
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        # Our tests find the application object through this.
+        f"--{cls}.expose_app_in_browser=True",
+        f"--{cls}.user_settings_dir={dirs['settings']}",
+        f"--{cls}.workspaces_dir={dirs['workspaces']}",
     ]
+    if app == "lab":
+        # Offline and quiet: no announcements feed, no update check.
+        command += [
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Containers and CI machines often run everything as root; the server refuses by default.
         command.append("--allow-root")
@@ -238,6 +262,38 @@ window.__e2e = {
       (err) => { run.done = true; run.error = String((err && err.stack) || err); },
     );
   },
+  // Every chart view that enters the page: when it appeared, and when it first held data
+  // from the kernel (a reset or batch counted in data-livefeed-received), by performance.now().
+  charts: [],
+  watchCharts() {
+    const seen = new Set();
+    const note = (el) => {
+      if (seen.has(el)) return;
+      seen.add(el);
+      this.charts.push({ el, appeared: performance.now(), filled: null });
+    };
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === 'attributes') {
+          const el = r.target;
+          note(el);
+          const entry = this.charts.find((c) => c.el === el);
+          if (entry.filled === null && Number(el.getAttribute('data-livefeed-received')) > 0) {
+            entry.filled = performance.now();
+          }
+          continue;
+        }
+        for (const node of r.addedNodes) {
+          if (node.nodeType !== 1) continue;
+          if (node.matches('.livefeed')) note(node);
+          for (const el of node.querySelectorAll('.livefeed')) note(el);
+        }
+      }
+    }).observe(document, {
+      subtree: true, childList: true,
+      attributes: true, attributeFilter: ['data-livefeed-received'],
+    });
+  },
   outputText(cell) {
     const parts = [];
     for (const output of cell.model.outputs.toJSON()) {
@@ -254,7 +310,19 @@ window.__e2e = {
 
 
 def install_helpers(page: Page) -> None:
-    page.add_init_script(HELPERS_JS)
+    page.add_init_script(HELPERS_JS + "\nwindow.__e2e.watchCharts();\n")
+
+
+def chart_timings(page: Page) -> list[dict[str, float | None]]:
+    """For each chart view that appeared since the page loaded: ``appeared`` and ``filled``
+    (milliseconds, page clock; ``filled`` is None until the kernel's data arrived)."""
+    return list(
+        page.evaluate(
+            "() => window.__e2e.charts"
+            "  .filter((c) => c.el.isConnected)"
+            "  .map((c) => ({appeared: c.appeared, filled: c.filled}))"
+        )
+    )
 
 
 def wait_for(
@@ -313,6 +381,34 @@ class Notebook:
         """Shut the notebook's kernel down, so it does not run on behind later tests."""
         self._js("h.track('shutdown:' + path, h.panel(path).sessionContext.shutdown());")
         self._wait_run(f"shutdown:{self.path}", timeout)
+
+    def restart_kernel(self, timeout: float = KERNEL_READY_TIMEOUT) -> None:
+        """Restart the kernel as the Kernel menu does, without its confirmation dialog."""
+        self._runs += 1
+        key = f"restart:{self.path}#{self._runs}"
+        self._js("h.track(arg, h.panel(path).sessionContext.restartKernel());", key)
+        self._wait_run(key, timeout)
+        self.wait_kernel_idle(timeout)
+
+    def save(self, timeout: float = CELL_TIMEOUT) -> None:
+        """Save the notebook as File > Save does (with widget state, when that setting is on)."""
+        self._wait_run(self._start_command("docmanager:save"), timeout)
+        wait_for(
+            lambda: not self._js("return h.panel(path).context.model.dirty;"),
+            timeout=timeout,
+            message=f"{self.path} to be saved",
+        )
+
+    def reload(self, *, kernel: bool = True) -> None:
+        """Reload the page, as the browser's reload button does, and wait for this notebook."""
+        self.page.reload()
+        _wait_for_panel(self.page, self.path)
+        if kernel:
+            self.wait_kernel_idle()
+
+    def evaluate(self, expression: str) -> str:
+        """The printed value of ``expression``, evaluated in the notebook's kernel."""
+        return self.run_cell(f"print({expression})").strip()
 
     # -- running -------------------------------------------------------------------------------
 
@@ -406,11 +502,45 @@ class Notebook:
         )
 
 
-def open_notebook(page: Page, server: LabServer, path: str) -> Notebook:
-    """Open ``path`` (relative to the server's root) in JupyterLab and wait for an idle kernel."""
+def open_notebook(
+    page: Page, server: LabServer, path: str, *, kernel: bool = True, app: str = "lab"
+) -> Notebook:
+    """Open ``path`` (relative to the server's root) and wait for an idle kernel.
+
+    With ``kernel=False`` the notebook opens without starting one (as with
+    ``--LabServerApp.notebook_starts_kernel=False``, here for this page load only), the way a
+    saved notebook is looked at without running it. ``app="notebook"`` opens it in Notebook 7.
+    """
     # "reset" starts from an empty workspace: otherwise JupyterLab reopens the notebooks an
     # earlier test left open (and reconnects to their kernels).
-    page.goto(server.url(f"lab/tree/{path}?reset"))
+    url = server.url(f"lab/tree/{path}?reset" if app == "lab" else f"notebooks/{path}")
+    if kernel:
+        page.goto(url)
+    else:
+
+        def without_kernel(route: Route) -> None:
+            response = route.fetch()
+            body = response.text()
+            flag = '"notebookStartsKernel": true'
+            if flag not in body:
+                raise AssertionError("the page config has no notebookStartsKernel option")
+            body = body.replace(flag, '"notebookStartsKernel": false')
+            route.fulfill(response=response, body=body)
+
+        pattern = url.split("?", 1)[0] + "*"
+        page.route(pattern, without_kernel)
+        try:
+            page.goto(url)
+        finally:
+            page.unroute(pattern, without_kernel)
+    _wait_for_panel(page, path)
+    notebook = Notebook(page, path)
+    if kernel:
+        notebook.wait_kernel_idle()
+    return notebook
+
+
+def _wait_for_panel(page: Page, path: str) -> None:
     page.wait_for_function(
         "(path) => !!(window.__e2e && window.jupyterapp && window.__e2e.panel(path))",
         arg=path,
@@ -421,9 +551,6 @@ def open_notebook(page: Page, server: LabServer, path: str) -> Notebook:
         arg=path,
         timeout=KERNEL_READY_TIMEOUT * 1000,
     )
-    notebook = Notebook(page, path)
-    notebook.wait_kernel_idle()
-    return notebook
 
 
 # --------------------------------------------------------------------------------------------
@@ -503,3 +630,59 @@ def widget_view(notebook: Notebook, model_id: str) -> Locator:
     if not found:
         raise AssertionError(f"no output of {notebook.path} shows widget {model_id}")
     return notebook.page.locator(f'[data-e2e-widget="{model_id}"]')
+
+
+def count(view: Locator, name: str) -> int:
+    """An integer ``data-livefeed-<name>`` attribute of a chart view."""
+    value = view.get_attribute(f"data-livefeed-{name}")
+    assert value is not None, f"the chart has no data-livefeed-{name} attribute"
+    return int(value)
+
+
+def value_range(view: Locator, name: str) -> tuple[float, float]:
+    """A ``data-livefeed-<name>`` attribute holding "min max"."""
+    value = view.get_attribute(f"data-livefeed-{name}")
+    assert value, f"the chart has no data-livefeed-{name} attribute"
+    low, high = (float(part) for part in value.split())
+    return low, high
+
+
+def write_notebook(root_dir: Path, name: str, cells: list[str]) -> str:
+    """Write a notebook of code cells (Python 3 kernel) under ``root_dir``; returns its path."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    nbformat.write(notebook, root_dir / name)
+    return name
+
+
+# The first cell of the notebooks the tests write: the demo feed's address, and helpers that
+# print what the kernel holds in the form the tests compare with the page.
+PRELUDE = """\
+import os
+
+import pandas as pd
+
+from livefeed import LiveChart
+
+URL = os.environ["LIVEFEED_DEMO_URL"]
+
+
+def x_ms(chart):
+    data = chart.data
+    if chart.x_kind == "time":
+        return (data["x"] - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(milliseconds=1)
+    return data["x"]
+
+
+def y_extent(chart, low, high):
+    x = x_ms(chart)
+    values = chart.data["value"][(x >= low) & (x <= high)]
+    return f"{float(values.min())!r} {float(values.max())!r}"
+"""
