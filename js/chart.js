@@ -22,6 +22,25 @@ import { traceLine } from "./trace.js";
  * }} ChartOptions
  */
 
+/**
+ * Tick steps of time axes, in milliseconds: uPlot's own, plus 2 s and 2 min.
+ * Live windows are often a few seconds to minutes wide, and uPlot jumps from
+ * 1 s to 5 s (and 1 to 5 min), which leaves a narrow chart with a single tick.
+ */
+const S = 1000;
+const M = 60 * S;
+const H = 60 * M;
+const D = 24 * H;
+export const TIME_INCRS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500,
+  S, 2 * S, 5 * S, 10 * S, 15 * S, 30 * S,
+  M, 2 * M, 5 * M, 10 * M, 15 * M, 30 * M,
+  H, 2 * H, 3 * H, 4 * H, 6 * H, 8 * H, 12 * H,
+  D, 2 * D, 3 * D, 4 * D, 5 * D, 6 * D, 7 * D, 8 * D, 9 * D, 10 * D, 15 * D,
+  30 * D, 60 * D, 90 * D, 120 * D, 180 * D,
+  365 * D, 2 * 365 * D, 5 * 365 * D, 10 * 365 * D, 25 * 365 * D, 50 * 365 * D, 100 * 365 * D,
+];
+
 /** A drag narrower than this many CSS pixels is a click, not a zoom. */
 const MIN_DRAG_PX = 3;
 
@@ -106,6 +125,7 @@ export class Chart {
           ...axisCommon(),
           scale: "x",
           space: opts.isTime ? 70 : 60,
+          incrs: opts.isTime ? TIME_INCRS : undefined,
           size: opts.isTime ? 48 : 30, // time ticks take two lines (time, then date)
           label: opts.xLabel || undefined,
           labelSize: opts.xLabel ? 20 : 0,
