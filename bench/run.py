@@ -1,10 +1,16 @@
-"""Measure livefeed against its limits: ingest speed and wire cost, each against a baseline
-measured in the same run (shared machines are noisy; only ratios and medians mean much).
+"""Measure livefeed against its limits: ingest speed and wire cost in the kernel, and in a real
+JupyterLab in headless Chromium: frame rate, long tasks, lag and latency against bqplot and
+plotly, and how it scales. Each against a baseline measured in the same run (shared machines are
+noisy; only ratios and medians mean much).
 
-    python bench/run.py            # full run, a few minutes
-    python bench/run.py --smoke    # every benchmark with a tiny load, in seconds
+    python bench/run.py                          # everything, about 15 minutes
+    python bench/run.py --smoke                  # the kernel-side benchmarks, tiny loads, seconds
+    python bench/run.py --smoke --browser        # every benchmark with a tiny load, about a minute
+    python bench/run.py --browser-only           # only the browser benchmarks
 
-Writes bench/results/latest.json and bench/results/latest.md (a Markdown table), or into --out.
+Writes bench/results/latest.json and bench/results/latest.md (Markdown tables), or into --out. With
+--browser-only the kernel-side sections of an existing latest.json are kept. The browser
+benchmarks need Chromium (LIVEFEED_CHROMIUM, default /usr/lib/chromium/chromium).
 """
 
 from __future__ import annotations
@@ -57,6 +63,21 @@ def feed_server() -> Iterator[int]:
             process.wait()
 
 
+def run_browser(smoke: bool) -> dict[str, Any]:
+    """The browser benchmarks, in one JupyterLab and one Chromium page."""
+    import browser
+    import browser_harness
+    import latency
+    import scale
+
+    with browser_harness.session() as s:
+        return {
+            "browser": browser.run(s, smoke),
+            "latency": latency.run(s, smoke),
+            "scale": scale.run(s, smoke),
+        }
+
+
 def run(smoke: bool, repeats: int) -> dict[str, Any]:
     if smoke:
         loads = [ingest.Load(1, 2_000), ingest.Load(100, 200)]
@@ -105,7 +126,23 @@ def _rate(value: float) -> str:
 
 
 def markdown(results: dict[str, Any]) -> str:
-    """The results as a Markdown table, plus the context needed to read it."""
+    """The results as Markdown tables, plus the context needed to read them."""
+    parts = [kernel_markdown(results)] if "ingest" in results else []
+    if "browser" in results:
+        import browser
+        import latency
+        import scale
+
+        parts += [
+            browser.markdown(results["browser"]),
+            latency.markdown(results["latency"]),
+            scale.markdown(results["scale"]),
+        ]
+    return "\n".join(parts)
+
+
+def kernel_markdown(results: dict[str, Any]) -> str:
+    """The kernel-side results (ingest, wire) as a Markdown table."""
     one, hundred = results["ingest"]["1"], results["ingest"]["100"]
     w = results["wire"]
     lf, naive = w["livefeed"], w["naive"]
@@ -163,15 +200,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny loads: checks, not figures")
     parser.add_argument("--repeats", type=int, help="rounds of each ingest client (default 5)")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="results directory")
+    parser.add_argument(
+        "--browser",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="run the browser benchmarks too (default: yes for a full run, no with --smoke)",
+    )
+    parser.add_argument("--browser-only", action="store_true", help="only the browser benchmarks")
     args = parser.parse_args(argv)
     repeats = args.repeats or (1 if args.smoke else 5)
-    results = run(args.smoke, repeats)
+    with_browser = args.browser_only or (not args.smoke if args.browser is None else args.browser)
+    if args.browser_only:
+        results = _previous(args.out / "latest.json")
+        results["meta"] = _meta(args.smoke, repeats)
+    else:
+        results = run(args.smoke, repeats)
+    if with_browser:
+        results.update(run_browser(args.smoke))
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     table = markdown(results)
     (args.out / "latest.md").write_text(table)
     print(table)
     return 0
+
+
+def _previous(path: Path) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data
 
 
 if __name__ == "__main__":

@@ -1,0 +1,716 @@
+"""What the browser benchmarks share: a JupyterLab in headless Chromium, a timed feed, a probe in
+the page, and the three charts under test (livefeed, bqplot, plotly) fed the same way.
+
+The lab and the browser come from the end-to-end tests' harness (tests/e2e), imported, not copied.
+
+The probe, installed in the page before a chart is created, records:
+- every animation frame (requestAnimationFrame), for frames per second;
+- every long task (PerformanceObserver "longtask": main-thread tasks over 50 ms);
+- every redraw of each chart: when its DOM changed, and the newest x it then showed.
+
+Times are epoch milliseconds on the machine's clock, as the feed's x values are (the feed puts its
+send time in x), so "how old is the newest point drawn" is a subtraction. The page's clock is
+aligned to the wall clock once per case (performance.now() plus an offset read from Date.now()).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+from playwright.sync_api import Browser, Page, sync_playwright
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import (  # noqa: E402  (the repository root goes on sys.path first)
+    CHROMIUM_ARGS,
+    DEFAULT_CHROMIUM,
+    _kernel_pythonpath,
+)
+from tests.e2e.lab import (  # noqa: E402
+    LabServer,
+    Notebook,
+    install_helpers,
+    open_notebook,
+    start_lab,
+)
+
+LIBRARIES = ("livefeed", "bqplot", "plotly")
+NOTEBOOK = "bench.ipynb"
+VIEWPORT = {"width": 1400, "height": 1000}
+DRAIN_TIMEOUT = 15.0  # seconds a chart gets, after the feed stops, to draw its last point
+SETTLE_TIMEOUT = 60.0  # seconds the page gets to become idle again before the next case
+
+
+def chromium_path() -> str:
+    return os.environ.get("LIVEFEED_CHROMIUM") or DEFAULT_CHROMIUM
+
+
+# --------------------------------------------------------------------------------------------
+# The feed process
+# --------------------------------------------------------------------------------------------
+
+
+class Feed:
+    """`stream_server.py` in its own process; collects the events it prints."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "stream_server.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line.startswith("PORT "):
+            raise RuntimeError(f"the stream server did not start: {line!r}")
+        self.port = int(line.split()[1])
+        self.events: queue.Queue[dict[str, Any]] = queue.Queue()
+        self._done: dict[str, dict[str, Any]] = {}
+        self._started: dict[str, dict[str, Any]] = {}
+        threading.Thread(target=self._read, name="stream-events", daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.events.put(json.loads(line))
+
+    def url(self, key: str, per_message: int, rate: float, seconds: float, prefill: int = 0) -> str:
+        query = f"key={key}&prefill={prefill}&record=1"
+        return f"ws://127.0.0.1:{self.port}/stream/{per_message}/{rate:g}/{seconds:g}?{query}"
+
+    def wait_done(self, keys: Sequence[str], timeout: float) -> dict[str, dict[str, Any]]:
+        """The "done" events of `keys` (their "start" events are kept under "started")."""
+        deadline = time.monotonic() + timeout
+        while not all(k in self._done for k in keys):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                missing = [k for k in keys if k not in self._done]
+                raise TimeoutError(f"streams never finished: {missing}")
+            try:
+                event = self.events.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            target = self._done if event["event"] == "done" else self._started
+            target[event["key"]] = event
+        return {k: self._done.pop(k) for k in keys}
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()  # the server exits when its stdin closes
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+# --------------------------------------------------------------------------------------------
+# The charts, as kernel code
+# --------------------------------------------------------------------------------------------
+
+# The baselines get their data the way a user would write it: a thread reads the same WebSocket
+# feed, keeps the window in numpy arrays and hands the whole window to the chart after each read.
+# Whatever arrived while the chart was busy is read at once (a slow chart coalesces messages
+# instead of queueing them, which favours the baselines).
+KERNEL_SETUP = """
+import json, threading
+import numpy as np
+from websockets.sync.client import connect
+
+class WindowFeed:
+    def __init__(self, url, window, draw):
+        self.running = True
+        self.updates = 0
+        self.thread = threading.Thread(target=self._run, args=(url, window, draw), daemon=True)
+        self.thread.start()
+
+    def _run(self, url, window, draw):
+        x = np.empty(0)
+        y = np.empty(0)
+        with connect(url, max_size=None, compression=None) as ws:
+            while self.running:
+                try:
+                    batch = [ws.recv(timeout=0.2)]
+                except TimeoutError:
+                    continue
+                while True:
+                    try:
+                        batch.append(ws.recv(timeout=0))
+                    except TimeoutError:
+                        break
+                rows = []
+                for message in batch:
+                    data = json.loads(message)
+                    rows.extend(data if isinstance(data, list) else [data])
+                x = np.concatenate([x, np.array([r["ts"] for r in rows], float)])[-window:]
+                y = np.concatenate([y, np.array([r["v"] for r in rows], float)])[-window:]
+                draw(x, y)
+                self.updates += 1
+
+    def stop(self):
+        self.running = False
+        self.thread.join(10)
+
+charts, feeders = [], []
+
+def bench_cleanup():
+    for f in feeders:
+        f.stop()
+    for c in charts:
+        c.close(remove=True) if hasattr(c, "_feed") else c.close()
+    charts.clear()
+    feeders.clear()
+"""
+
+LIVEFEED_CHART = """
+from livefeed import LiveChart
+for url in {urls!r}:
+    charts.append(LiveChart(url, x="ts", y="v", window={window}, height={height}))
+"""
+
+BQPLOT_CHART = """
+import bqplot as bq
+def bq_chart(url, window):
+    sx, sy = bq.LinearScale(), bq.LinearScale()
+    line = bq.Lines(x=np.empty(0), y=np.empty(0), scales={{"x": sx, "y": sy}})
+    fig = bq.Figure(
+        marks=[line], axes=[bq.Axis(scale=sx), bq.Axis(scale=sy, orientation="vertical")],
+        animation_duration=0, layout={{"height": "{height}px", "width": "100%"}},
+    )
+    def draw(x, y):
+        with line.hold_sync():
+            line.x = x
+            line.y = y
+    charts.append(fig)
+    feeders.append(WindowFeed(url, window, draw))
+for url in {urls!r}:
+    bq_chart(url, {window})
+"""
+
+PLOTLY_CHART = """
+import plotly.graph_objects as go
+def plotly_chart(url, window):
+    fig = go.FigureWidget(
+        data=[go.Scatter(x=[], y=[], mode="lines")], layout={{"height": {height}}}
+    )
+    trace = fig.data[0]
+    def draw(x, y):
+        with fig.batch_update():
+            trace.x = x
+            trace.y = y
+    charts.append(fig)
+    feeders.append(WindowFeed(url, window, draw))
+for url in {urls!r}:
+    plotly_chart(url, {window})
+"""
+
+CHART_CODE = {"livefeed": LIVEFEED_CHART, "bqplot": BQPLOT_CHART, "plotly": PLOTLY_CHART}
+
+# How the probe finds each chart in the page and reads the newest x it shows.
+# - livefeed: the chart's root element, which says what its last frame drew.
+# - plotly: the graph div; its _fullData is what the last Plotly redraw used.
+# - bqplot: the line's SVG group, whose D3 datum holds the points the last redraw drew.
+VIEWS = {
+    "livefeed": {
+        "selector": ".livefeed",
+        "watch": "attributes",
+        "read": "const x = Number(el.getAttribute('data-livefeed-last-x'));"
+        "return [Number.isFinite(x) ? x : null, Number(el.getAttribute('data-livefeed-points'))];",
+    },
+    "plotly": {
+        "selector": ".js-plotly-plot",
+        "watch": "subtree",
+        "read": "const t = el._fullData && el._fullData[0]; const x = t && t.x;"
+        "return x && x.length ? [Number(x[x.length - 1]), x.length] : [null, 0];",
+    },
+    "bqplot": {
+        "selector": ".bqplot.figure",
+        "watch": "subtree",
+        "read": "const c = el.querySelector('.curve'); const d = c && c.__data__;"
+        "const v = d && d.values;"
+        "return v && v.length ? [Number(v[v.length - 1].x), v.length] : [null, 0];",
+    },
+}
+
+PROBE_JS = r"""
+(spec) => {
+  const old = window.__bench;
+  if (old) old.stop();
+  // Epoch ms from the monotonic clock: Date.now() is whole milliseconds, so take the median
+  // of many readings of the offset between the two clocks.
+  const offsets = [];
+  for (let i = 0; i < 200; i++) offsets.push(Date.now() - performance.now());
+  offsets.sort((a, b) => a - b);
+  const offset = offsets[100] + 0.5;
+  const now = () => performance.now() + offset;
+  const read = new Function('el', spec.read);
+  const st = { frames: [], longtasks: [], views: [], stopped: false, observers: [] };
+  const attach = () => {
+    if (st.views.length >= spec.expected) return;
+    const found = document.querySelectorAll(spec.selector);
+    for (const el of found) {
+      if (st.views.some((v) => v.el === el)) continue;
+      const view = { el, records: [] };
+      const note = () => {
+        const [x, n] = read(el);
+        view.records.push([now(), x, n]);
+      };
+      const mo = new MutationObserver(note);
+      if (spec.watch === 'attributes') {
+        mo.observe(el, { attributes: true, attributeFilter: ['data-livefeed-frames'] });
+      } else {
+        mo.observe(el, { attributes: true, childList: true, subtree: true });
+      }
+      st.observers.push(mo);
+      st.views.push(view);
+      note();
+    }
+  };
+  const tick = () => {
+    if (st.stopped) return;
+    st.frames.push(now());
+    attach();
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  const po = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) st.longtasks.push([e.startTime + offset, e.duration]);
+  });
+  po.observe({ type: 'longtask' });
+  st.observers.push(po);
+  st.stop = () => {
+    st.stopped = true;
+    for (const o of st.observers) o.disconnect();
+  };
+  st.latest = () => st.views.map((v) => {
+    const r = v.records[v.records.length - 1];
+    return r ? r[1] : null;
+  });
+  st.collect = () => ({
+    frames: st.frames,
+    longtasks: st.longtasks,
+    views: st.views.map((v) => v.records),
+  });
+  window.__bench = st;
+  return offset;
+}
+"""
+
+IDLE_FPS_JS = """
+(ms) => new Promise((resolve) => {
+  let n = 0;
+  const t0 = performance.now();
+  const tick = () => {
+    n += 1;
+    if (performance.now() - t0 < ms) requestAnimationFrame(tick);
+    else resolve(n * 1000 / (performance.now() - t0));
+  };
+  requestAnimationFrame(tick);
+})
+"""
+
+
+# --------------------------------------------------------------------------------------------
+# The session
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Session:
+    lab: LabServer
+    browser: Browser
+    page: Page
+    notebook: Notebook
+    feed: Feed
+    idle_fps: float = 0.0
+    _cases: int = field(default=0, init=False)
+
+    def next_key(self, label: str) -> str:
+        self._cases += 1
+        return f"{label}-{self._cases}"
+
+    def clear_cells(self) -> None:
+        """Delete every cell: the next chart is then the first thing in the notebook, on screen."""
+        self.page.evaluate(
+            "(path) => { const nb = window.__e2e.panel(path).content;"
+            "nb.model.sharedModel.deleteCellRange(0, nb.model.cells.length); }",
+            self.notebook.path,
+        )
+
+    def reload(self) -> None:
+        """Load the notebook page again (same kernel): drops whatever the page was busy with."""
+        self.notebook = open_notebook(self.page, self.lab, NOTEBOOK)
+
+    def processes(self) -> dict[str, list[psutil.Process]]:
+        """The processes whose CPU time is worth knowing, by role."""
+        lab = psutil.Process(self.lab.process.pid)
+        kernels = [p for p in lab.children(recursive=True) if "ipykernel" in " ".join(_cmdline(p))]
+        browser = [
+            p for p in psutil.process_iter(["name"]) if (p.info["name"] or "").startswith("chrom")
+        ]
+        return {
+            "kernel": kernels,
+            "jupyter_server": [lab],
+            "browser": browser,
+            "feed": [psutil.Process(self.feed.process.pid)],
+        }
+
+
+def _cmdline(process: psutil.Process) -> list[str]:
+    try:
+        return process.cmdline()
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return []
+
+
+def _cpu_seconds(processes: list[psutil.Process]) -> float:
+    total = 0.0
+    for p in processes:
+        with suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            t = p.cpu_times()
+            total += t.user + t.system
+    return total
+
+
+@contextmanager
+def session(log_dir: Path | None = None) -> Iterator[Session]:
+    """JupyterLab, Chromium and the feed, with one notebook open and its kernel set up."""
+    path = chromium_path()
+    if not os.access(path, os.X_OK):
+        raise RuntimeError(f"no Chromium at {path} (set LIVEFEED_CHROMIUM to a Chromium binary)")
+    with tempfile.TemporaryDirectory(prefix="livefeed-bench-") as tmp:
+        work = Path(tmp)
+        feed = Feed()
+        lab: LabServer | None = None
+        try:
+            lab = start_lab(
+                work_dir=work / "lab",
+                log_path=(log_dir or work) / "bench-jupyterlab.log",
+                env=_kernel_pythonpath(),
+            )
+            (lab.root_dir / NOTEBOOK).write_text(json.dumps(_empty_notebook()))
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(
+                    executable_path=path, headless=True, args=CHROMIUM_ARGS
+                )
+                try:
+                    page = browser.new_context(viewport=VIEWPORT).new_page()  # type: ignore[arg-type]
+                    install_helpers(page)
+                    notebook = open_notebook(page, lab, NOTEBOOK)
+                    s = Session(lab, browser, page, notebook, feed)
+                    s.clear_cells()
+                    notebook.run_cell(KERNEL_SETUP)
+                    s.idle_fps = float(page.evaluate(IDLE_FPS_JS, 2000))
+                    yield s
+                    with suppress(Exception):
+                        notebook.shutdown_kernel()
+                finally:
+                    browser.close()
+        finally:
+            if lab is not None:
+                lab.stop()
+            feed.close()
+
+
+def _empty_notebook() -> dict[str, Any]:
+    return {
+        "cells": [],
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# One case: charts created, fed, drained, measured
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Load:
+    per_message: int
+    rate: float  # messages per second
+    seconds: float
+    window: int
+    charts: int = 1
+    prefill: int = 0
+    height: int = 300
+    warmup_buckets: int = 1  # 1-s buckets left out of the steady state (the first render)
+
+    @property
+    def points_per_second(self) -> float:
+        return self.per_message * self.rate
+
+
+def run_case(s: Session, library: str, load: Load, *, profile: float = 0.0) -> dict[str, Any]:
+    """Create `load.charts` charts of `library`, feed them, and measure the page.
+
+    With `profile` > 0, Chrome's sampling profiler runs for that many seconds in the middle of
+    the stream and a summary of where the main thread spent its time is returned too.
+    """
+    s.clear_cells()
+    keys = [s.next_key(library) for _ in range(load.charts)]
+    urls = [s.feed.url(k, load.per_message, load.rate, load.seconds, load.prefill) for k in keys]
+    view = VIEWS[library]
+    s.page.evaluate(PROBE_JS, {**view, "expected": load.charts})
+    procs = s.processes()
+    cpu_before = {role: _cpu_seconds(p) for role, p in procs.items()}
+    wall_before = time.monotonic()
+    code = CHART_CODE[library].format(urls=urls, window=load.window, height=load.height)
+    s.notebook.run_cell(code + "\nfrom IPython.display import display\ndisplay(*charts)")
+    with suppress(Exception):
+        s.page.locator(view["selector"]).first.scroll_into_view_if_needed(timeout=5000)
+    profile_summary = None
+    if profile > 0:
+        time.sleep(min(2.0, load.seconds / 3))
+        profile_summary = cpu_profile(s.browser, s.page, profile)
+    done = s.feed.wait_done(keys, timeout=load.seconds + 120)
+    cpu_after = {role: _cpu_seconds(p) for role, p in procs.items()}
+    wall = time.monotonic() - wall_before
+    # Wait until every chart has drawn its feed's last point, or the drain timeout.
+    targets = [done[k]["last_x"] for k in keys]
+    deadline = time.monotonic() + DRAIN_TIMEOUT
+    drained = False
+    while time.monotonic() < deadline:
+        latest = s.page.evaluate("() => window.__bench.latest()")
+        if len(latest) == len(targets) and all(
+            x is not None and x >= t for x, t in zip(latest, targets, strict=True)
+        ):
+            drained = True
+            break
+        time.sleep(0.1)
+    time.sleep(0.3)  # a little more, to see the redraws that follow the last point
+    data = s.page.evaluate("() => { window.__bench.stop(); return window.__bench.collect(); }")
+    if not drained:
+        # The page still has a backlog of updates to work through (minutes of it, for a chart
+        # sent more than it can draw); it would hold up the next case and every cell run.
+        # Loading the page again drops it; the kernel and its charts live on.
+        s.reload()
+    s.notebook.run_cell("bench_cleanup()")
+    s.clear_cells()
+    result = summarize(data, [done[k] for k in keys], drained, load.warmup_buckets)
+    result["page_reloaded"] = not drained
+    result["settle_seconds"] = settle(s)
+    result["cpu_percent"] = {
+        role: round(100.0 * (cpu_after[role] - cpu_before[role]) / wall, 1) for role in procs
+    }
+    if profile_summary is not None:
+        result["profile"] = profile_summary
+    return result
+
+
+def _median(values: Sequence[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _percentile(values: Sequence[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def settle(s: Session) -> float:
+    """Wait until the page draws frames at its idle rate again (a chart that fell behind may
+    still be working through a backlog); returns how long that took."""
+    started = time.monotonic()
+    while time.monotonic() - started < SETTLE_TIMEOUT:
+        if float(s.page.evaluate(IDLE_FPS_JS, 500)) >= 0.9 * s.idle_fps:
+            break
+    return round(time.monotonic() - started, 1)
+
+
+def summarize(
+    data: dict[str, Any], streams: list[dict[str, Any]], drained: bool, warmup: int = 1
+) -> dict[str, Any]:
+    """Frames per second, long tasks, redraws, lag and per-message latency from the probe."""
+    start = min(e["start_ms"] for e in streams)
+    end = max(e["end_ms"] for e in streams)
+    frames = [t for t in data["frames"] if start <= t < end]
+    buckets = [0] * max(1, int((end - start) // 1000))
+    for t in frames:
+        i = int((t - start) // 1000)
+        if i < len(buckets):
+            buckets[i] += 1
+    steady = buckets[warmup:] or buckets
+    steady_from = start + 1000 * min(warmup, len(buckets) - 1)
+    longtasks = [(t, d) for t, d in data["longtasks"] if start <= t < end]
+    steady_longtasks = [d for t, d in longtasks if t >= steady_from]
+    lags: list[float] = []
+    latencies: list[float] = []
+    redraws: list[float] = []
+    views_drawn = 0
+    for records, stream in zip(data["views"], streams, strict=False):
+        drawn = [(t, x) for t, x, _ in records if x is not None]
+        if drawn:
+            views_drawn += 1
+        redraws.append(
+            sum(1 for t, _ in drawn if steady_from <= t < end) / max(end - steady_from, 1) * 1000
+        )
+        last = stream["last_x"]
+        reached = next((t for t, x in drawn if x >= last), None)
+        if reached is not None:
+            lags.append(reached - last)
+        latencies.extend(_latencies(drawn, stream["send_x"]))
+    sent_rate = sum(e["messages"] for e in streams) / max((end - start) / 1000, 1e-9)
+    return {
+        "fps_median": _median(steady),
+        "fps_buckets": buckets,
+        "longtasks": len(steady_longtasks),
+        "longtask_max_ms": max(steady_longtasks, default=0.0),
+        "longtasks_with_startup": len(longtasks),
+        "redraws_per_second": _median(redraws),
+        "lag_ms": max(lags) if len(lags) == len(streams) and drained else None,
+        "lag_ms_per_chart": lags,
+        "drained": drained,
+        "latency_ms": {
+            "median": _median(latencies),
+            "p99": _percentile(latencies, 0.99),
+            "count": len(latencies),
+        },
+        "views": len(data["views"]),
+        "views_drawn": views_drawn,
+        "sent_messages_per_second": round(sent_rate, 1),
+        "streams": len(streams),
+    }
+
+
+def _latencies(drawn: list[tuple[float, float]], send_x: list[float]) -> list[float]:
+    """For each message sent, the time from its send until the first redraw showing it."""
+    out = []
+    i = 0
+    for t_send in send_x:  # both are in increasing order
+        while i < len(drawn) and drawn[i][1] < t_send:
+            i += 1
+        if i == len(drawn):
+            break
+        out.append(drawn[i][0] - t_send)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Chrome's profiler
+# --------------------------------------------------------------------------------------------
+
+
+TRACE_CATEGORIES = ["devtools.timeline", "v8.execute", "disabled-by-default-devtools.timeline"]
+
+
+def cpu_profile(browser: Browser, page: Page, seconds: float, top: int = 12) -> dict[str, Any]:
+    """Watch the page's main thread for `seconds`, two ways at once: the V8 sampling profiler
+    (self time by JavaScript function and by source) and a Chrome trace (self time by kind of
+    work: script, style, layout, paint, garbage collection...), which sees the rendering work
+    that the JavaScript profiler only calls "(program)"."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
+        cdp.send("Profiler.enable")
+        cdp.send("Profiler.setSamplingInterval", {"interval": 500})
+        cdp.send("Profiler.start")
+        time.sleep(seconds)
+        profile = cdp.send("Profiler.stop")["profile"]
+        cdp.send("Profiler.disable")
+        trace = browser.stop_tracing()
+    finally:
+        cdp.detach()
+    nodes = {n["id"]: n for n in profile["nodes"]}
+    self_ms: dict[int, float] = {}
+    for node_id, delta in zip(profile["samples"], profile["timeDeltas"], strict=True):
+        self_ms[node_id] = self_ms.get(node_id, 0.0) + delta / 1000.0
+    total = sum(self_ms.values()) or 1.0
+    by_function: dict[str, float] = {}
+    by_source: dict[str, float] = {}
+    for node_id, ms in self_ms.items():
+        frame = nodes[node_id]["callFrame"]
+        name = frame["functionName"] or "(anonymous)"
+        source = _source(frame["url"], name)
+        label = f"{name} [{source}:{frame['lineNumber'] + 1}:{frame['columnNumber'] + 1}]"
+        if frame["url"] == "":
+            label = name
+        by_function[label] = by_function.get(label, 0.0) + ms
+        by_source[source] = by_source.get(source, 0.0) + ms
+
+    def share(d: dict[str, float]) -> list[list[Any]]:
+        ranked = sorted(d.items(), key=lambda kv: -kv[1])[:top]
+        return [[k, round(100.0 * v / total, 1)] for k, v in ranked]
+
+    return {
+        "seconds": seconds,
+        "by_source": share(by_source),
+        "by_function": share(by_function),
+        "by_work": trace_work(trace, top),
+    }
+
+
+def trace_work(trace: bytes, top: int) -> list[list[Any]]:
+    """Self time of each kind of trace event on the busiest renderer main thread, as a share of
+    the traced time ("idle" is what no event covers)."""
+    data = json.loads(trace)
+    events = data["traceEvents"] if isinstance(data, dict) else data
+    mains = {
+        (e["pid"], e["tid"])
+        for e in events
+        if e.get("ph") == "M"
+        and e.get("name") == "thread_name"
+        and e.get("args", {}).get("name") == "CrRendererMain"
+    }
+    threads: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for e in events:
+        key = (e.get("pid"), e.get("tid"))
+        if e.get("ph") == "X" and key in mains and "dur" in e:
+            threads.setdefault(key, []).append(e)  # type: ignore[arg-type]
+    if not threads:
+        return []
+    busiest = max(threads.values(), key=lambda evs: sum(e["dur"] for e in evs))
+    busiest.sort(key=lambda e: (e["ts"], -e["dur"]))
+    span = max(e["ts"] + e["dur"] for e in busiest) - busiest[0]["ts"]
+    self_us: dict[str, float] = {}
+    stack: list[tuple[float, str]] = []  # (end, name) of the enclosing events
+    covered = 0.0
+    for e in busiest:
+        while stack and stack[-1][0] <= e["ts"]:
+            stack.pop()
+        if stack:  # a child: its time is not its parent's own
+            parent = stack[-1][1]
+            self_us[parent] = self_us.get(parent, 0.0) - e["dur"]
+        else:
+            covered += e["dur"]
+        self_us[e["name"]] = self_us.get(e["name"], 0.0) + e["dur"]
+        stack.append((e["ts"] + e["dur"], e["name"]))
+    self_us["idle"] = max(0.0, span - covered)
+    ranked = sorted(self_us.items(), key=lambda kv: -kv[1])[:top]
+    return [[name, round(100.0 * us / max(span, 1.0), 1)] for name, us in ranked]
+
+
+def _source(url: str, name: str) -> str:
+    """A short name for where code comes from."""
+    if not url:
+        return name if name.startswith("(") else "native"
+    if url.startswith("blob:") or url.startswith("data:"):
+        return "widget bundle (anywidget ESM)"
+    tail = url.split("?")[0].rsplit("/", 1)[-1]
+    if "plotly" in url:
+        return f"plotly: {tail}"
+    if "bqplot" in url:
+        return f"bqplot: {tail}"
+    return tail or url
