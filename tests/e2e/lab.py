@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from playwright.sync_api import ConsoleMessage, Error, Locator, Page, Route
+from playwright.sync_api import ConsoleMessage, Error, Locator, Page
 
 T = TypeVar("T")
 
@@ -65,6 +65,19 @@ class LabServer:
     @property
     def settings_dir(self) -> Path:
         return self.root_dir.parent / "settings"
+
+    def jupyter_env(self) -> dict[str, str]:
+        """The environment of this server's isolated Jupyter dirs, for ``jupyter`` commands that
+        must share its state (``jupyter trust`` signs notebooks with its data dir's secret)."""
+        work_dir = self.root_dir.parent
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONSTARTUP"}
+        env.update(
+            JUPYTER_CONFIG_DIR=str(work_dir / "config"),
+            JUPYTER_DATA_DIR=str(work_dir / "data"),
+            JUPYTER_RUNTIME_DIR=str(work_dir / "runtime"),
+            IPYTHONDIR=str(work_dir / "ipython"),
+        )
+        return env
 
     def set_user_setting(self, plugin: str, values: Mapping[str, Any]) -> None:
         """Write a user setting of ``plugin`` (``"package:name"``), read by pages loaded after."""
@@ -399,12 +412,11 @@ class Notebook:
             message=f"{self.path} to be saved",
         )
 
-    def reload(self, *, kernel: bool = True) -> None:
+    def reload(self) -> None:
         """Reload the page, as the browser's reload button does, and wait for this notebook."""
         self.page.reload()
         _wait_for_panel(self.page, self.path)
-        if kernel:
-            self.wait_kernel_idle()
+        self.wait_kernel_idle()
 
     def evaluate(self, expression: str) -> str:
         """The printed value of ``expression``, evaluated in the notebook's kernel."""
@@ -502,41 +514,17 @@ class Notebook:
         )
 
 
-def open_notebook(
-    page: Page, server: LabServer, path: str, *, kernel: bool = True, app: str = "lab"
-) -> Notebook:
+def open_notebook(page: Page, server: LabServer, path: str, *, app: str = "lab") -> Notebook:
     """Open ``path`` (relative to the server's root) and wait for an idle kernel.
 
-    With ``kernel=False`` the notebook opens without starting one (as with
-    ``--LabServerApp.notebook_starts_kernel=False``, here for this page load only), the way a
-    saved notebook is looked at without running it. ``app="notebook"`` opens it in Notebook 7.
+    ``app="notebook"`` opens it in Notebook 7 rather than JupyterLab.
     """
     # "reset" starts from an empty workspace: otherwise JupyterLab reopens the notebooks an
     # earlier test left open (and reconnects to their kernels).
-    url = server.url(f"lab/tree/{path}?reset" if app == "lab" else f"notebooks/{path}")
-    if kernel:
-        page.goto(url)
-    else:
-
-        def without_kernel(route: Route) -> None:
-            response = route.fetch()
-            body = response.text()
-            flag = '"notebookStartsKernel": true'
-            if flag not in body:
-                raise AssertionError("the page config has no notebookStartsKernel option")
-            body = body.replace(flag, '"notebookStartsKernel": false')
-            route.fulfill(response=response, body=body)
-
-        pattern = url.split("?", 1)[0] + "*"
-        page.route(pattern, without_kernel)
-        try:
-            page.goto(url)
-        finally:
-            page.unroute(pattern, without_kernel)
+    page.goto(server.url(f"lab/tree/{path}?reset" if app == "lab" else f"notebooks/{path}"))
     _wait_for_panel(page, path)
     notebook = Notebook(page, path)
-    if kernel:
-        notebook.wait_kernel_idle()
+    notebook.wait_kernel_idle()
     return notebook
 
 
