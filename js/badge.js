@@ -95,6 +95,8 @@ export class Badge {
     this.label.textContent = v.label;
     this.facts.textContent = v.facts.length ? ` · ${v.facts.join(" · ")}` : "";
     this.error.textContent = v.error ? `Last error: ${v.error}` : "";
+    // The line is cut to one line; the whole message shows on hover.
+    this.error.title = v.error;
     this.error.hidden = !v.error;
     this.notice.textContent = v.notice;
     this.notice.hidden = !v.notice;
