@@ -207,3 +207,14 @@ def _browser_errors_fail(request: pytest.FixtureRequest, artifacts_dir: Path) ->
         except Exception as exc:  # a broken page must not hide the test's own failure
             print(f"no failure screenshot: {exc}")
     _check_problems(recorder, f"during {request.node.name}")
+
+
+SAVE_STATE = "@jupyter-widgets/jupyterlab-manager:plugin"
+
+
+@pytest.fixture(scope="module")
+def save_widget_state(lab_server: LabServer) -> Iterator[None]:
+    """Settings > Save Widget State Automatically, on for the pages this module opens."""
+    lab_server.set_user_setting(SAVE_STATE, {"saveState": True})
+    yield
+    lab_server.clear_user_setting(SAVE_STATE)

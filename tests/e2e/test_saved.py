@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,17 +37,8 @@ from .lab import (
 pytestmark = pytest.mark.e2e
 
 TIMEOUT = 60.0  # ceilings against hangs only
-SAVE_STATE = "@jupyter-widgets/jupyterlab-manager:plugin"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 CHARTS = ("ticker", "sensors")
-
-
-@pytest.fixture(scope="module")
-def save_widget_state(lab_server: LabServer) -> Iterator[None]:
-    """The setting a user turns on in Settings > Save Widget State Automatically."""
-    lab_server.set_user_setting(SAVE_STATE, {"saveState": True})
-    yield
-    lab_server.clear_user_setting(SAVE_STATE)
 
 
 def livechart_states(path: Path) -> dict[str, dict[str, Any]]:
