@@ -261,4 +261,4 @@ def test_badge_shows_status_and_message_rate(
     assert sorted(legend) == ["ACME", "BETA", "DELTA", "GAMMA"]
     assert all(re.fullmatch(r"-?\d+(\.\d+)?", v) for v in legend.values()), legend
     time.sleep(0.5)  # let the line reach the right edge before the picture
-    screenshot(ticker, artifacts_dir / "chart-light.png")
+    screenshot(ticker, artifacts_dir / "controls-ticker.png")
