@@ -381,13 +381,20 @@ def _cmdline(process: psutil.Process) -> list[str]:
         return []
 
 
-def _cpu_seconds(processes: list[psutil.Process]) -> float:
-    total = 0.0
+def _cpu_seconds(processes: list[psutil.Process]) -> dict[int, float]:
+    """CPU seconds so far of each process still alive, by pid."""
+    out = {}
     for p in processes:
         with suppress(psutil.NoSuchProcess, psutil.AccessDenied):
             t = p.cpu_times()
-            total += t.user + t.system
-    return total
+            out[p.pid] = t.user + t.system
+    return out
+
+
+def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings by the processes alive at both (Chromium starts
+    and ends helper processes: their totals must not count as time spent or given back)."""
+    return sum(max(0.0, after[pid] - before[pid]) for pid in before.keys() & after.keys())
 
 
 @contextmanager
@@ -512,7 +519,8 @@ def run_case(s: Session, library: str, load: Load, *, profile: float = 0.0) -> d
     result["page_reloaded"] = not drained
     result["settle_seconds"] = settle(s)
     result["cpu_percent"] = {
-        role: round(100.0 * (cpu_after[role] - cpu_before[role]) / wall, 1) for role in procs
+        role: round(100.0 * _cpu_used(cpu_before[role], cpu_after[role]) / wall, 1)
+        for role in procs
     }
     if profile_summary is not None:
         result["profile"] = profile_summary
