@@ -1,0 +1,87 @@
+"""The quickstart in Notebook 7 (``jupyter notebook``): the same widget, another front end.
+
+Notebook 7 is built from JupyterLab's components with its own shell and one document per page,
+so it gets a server of its own; the harness drives it the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import demo_base_url, kernel_pythonpath
+from .lab import (
+    LabServer,
+    Notebook,
+    copy_notebooks,
+    count,
+    open_notebook,
+    screenshot,
+    start_lab,
+    wait_for,
+    widget_view,
+)
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT = 60.0  # ceilings against hangs only
+
+
+@pytest.fixture(scope="module")
+def notebook7_server(
+    pytestconfig: pytest.Config,
+    tmp_path_factory: pytest.TempPathFactory,
+    artifacts_dir: Path,
+    demo_source: Any,
+    chromium_path: str,  # without a browser, skip before starting a server
+) -> Iterator[LabServer]:
+    server = start_lab(
+        work_dir=tmp_path_factory.mktemp("notebook7"),
+        log_path=artifacts_dir / "notebook7.log",
+        env={"LIVEFEED_DEMO_URL": demo_base_url(demo_source), **kernel_pythonpath()},
+        app="notebook",
+    )
+    try:
+        copy_notebooks(Path(pytestconfig.rootpath) / "notebooks", server.root_dir)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def quickstart(notebook7_server: LabServer, page: Page) -> Iterator[Notebook]:
+    # The server comes first so that it stops after the page has closed.
+    notebook = open_notebook(page, notebook7_server, "quickstart.ipynb", app="notebook")
+    # Notebook 7's own page, not JupyterLab's.
+    expect(page.locator("#main-panel, .jp-NotebookPanel").first).to_be_visible()
+    assert "/notebooks/" in page.url
+    notebook.run_all()
+    assert notebook.error_outputs() == []
+    yield notebook
+    notebook.run_cell("chart.close()")
+    notebook.shutdown_kernel()
+
+
+def test_quickstart_chart_appears_and_grows(
+    quickstart: Notebook, demo_source: Any, artifacts_dir: Path
+) -> None:
+    view = widget_view(quickstart, quickstart.evaluate("chart.model_id")).locator(".livefeed")
+    expect(view).to_be_visible(timeout=TIMEOUT * 1000)
+    wait_for(lambda: count(view, "points") > 0, timeout=TIMEOUT, message="the first points")
+    first = count(view, "points")
+    wait_for(lambda: count(view, "points") > first, timeout=TIMEOUT, message="more points")
+    assert view.get_attribute("data-livefeed-status") == "live"
+    assert view.get_attribute("data-livefeed-kernel") == "ok"
+
+    quickstart.run_cell("chart.close()")
+    held = int(quickstart.evaluate("len(chart.data)"))
+    wait_for(
+        lambda: count(view, "points") == held,
+        timeout=TIMEOUT,
+        message=lambda: f"the {held} points the kernel holds (the view: {count(view, 'points')})",
+    )
+    screenshot(view, artifacts_dir / "notebook7-quickstart.png")
