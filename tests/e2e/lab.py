@@ -485,6 +485,14 @@ class Notebook:
         self._js("h.cell(path, arg).node.dataset.e2eCell = arg;", cell_id)
         return self.page.locator(f'[data-e2e-cell="{cell_id}"]')
 
+    def cell_ids(self) -> list[str]:
+        """Ids of the notebook's cells, in order."""
+        return list(self._js("return h.panel(path).content.widgets.map((c) => c.model.id);"))
+
+    def metadata_json(self, key: str) -> str:
+        """The notebook's metadata entry ``key`` as the page holds it, as JSON text."""
+        return str(self._js("return JSON.stringify(h.panel(path).model.getMetadata(arg));", key))
+
     def output_text(self, cell_id: str) -> str:
         """Stream text, text/plain results and error lines of a cell, as the kernel sent them."""
         return str(self._js("return h.outputText(h.cell(path, arg));", cell_id))

@@ -6,30 +6,17 @@ manager, cell running) works at all, independently of livefeed.
 
 from __future__ import annotations
 
-import nbformat
 import pytest
 from playwright.sync_api import Page, expect
 
-from .lab import LabServer, open_notebook
+from .lab import LabServer, open_notebook, write_notebook
 
 pytestmark = pytest.mark.e2e
 
 
-def _write_notebook(server: LabServer, name: str, cells: list[str]) -> str:
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3 (ipykernel)",
-        "language": "python",
-    }
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
-    nbformat.write(notebook, server.root_dir / name)
-    return name
-
-
 def test_widget_renders_and_cells_run(page: Page, lab_server: LabServer) -> None:
-    path = _write_notebook(
-        lab_server,
+    path = write_notebook(
+        lab_server.root_dir,
         "harness.ipynb",
         ["import ipywidgets as w\nslider = w.IntSlider(value=7)\nslider"],
     )

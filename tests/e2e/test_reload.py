@@ -68,11 +68,10 @@ def _views(notebook: Notebook) -> dict[str, Locator]:
 
 def _live_chart(notebook: Notebook, name: str) -> Locator:
     """A new chart in a new cell, once it draws."""
-    cell_id = notebook.add_cell(
+    cell_id, run = notebook.start_cell(
         f'{name} = LiveChart(f"{{URL}}/ticker", x="ts", y="price", group_by="symbol")\n{name}'
     )
-    notebook.wait_kernel_idle()
-    notebook.wait_run(notebook._start_command("notebook:run-cell"))
+    notebook.wait_run(run)
     view = notebook.cell(cell_id).locator(".livefeed")
     expect(view).to_be_visible(timeout=TIMEOUT * 1000)
     points = wait_for(lambda: count(view, "points"), timeout=TIMEOUT, message="points")

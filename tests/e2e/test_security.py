@@ -148,5 +148,5 @@ def test_credentials_stay_in_the_kernel(
     state = saved["application/vnd.jupyter.widget-state+json"]["state"][model_id]["state"]
     assert state["source"] == source
     # And the page's own copy of the state, which it saved, holds none either.
-    in_page = notebook._js("return JSON.stringify(h.panel(path).model.getMetadata('widgets'));")
+    in_page = notebook.metadata_json("widgets")
     assert model_id in in_page and SECRET not in in_page

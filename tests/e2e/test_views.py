@@ -64,14 +64,10 @@ def notebook(page: Page, lab_server: LabServer) -> Iterator[Notebook]:
     notebook.shutdown_kernel()
 
 
-def _cell_ids(notebook: Notebook) -> list[str]:
-    return list(notebook._js("return h.panel(path).content.widgets.map((c) => c.model.id);"))
-
-
 @pytest.fixture(scope="module")
 def views(notebook: Notebook) -> dict[str, Locator]:
     """The chart's view in each cell (two in the boxes' cell), keyed by cell."""
-    ids = dict(zip(["prelude", *CELLS], _cell_ids(notebook), strict=True))
+    ids = dict(zip(["prelude", *CELLS], notebook.cell_ids(), strict=True))
     found = {name: notebook.cell(ids[name]).locator(".livefeed") for name in CELLS}
     page = notebook.page
     # The tab and the accordion render the chart once their page is opened, as a user does.
