@@ -133,6 +133,8 @@ export class Chart {
         {
           ...axisCommon(),
           scale: "y",
+          // Closer than uPlot's 30 px, so a short chart (a dashboard's) gets several labels.
+          space: 24,
           size: axisSize,
           label: opts.yLabel || undefined,
           labelSize: opts.yLabel ? 20 : 0,
