@@ -95,7 +95,7 @@ def demo_base_url(handle: Any) -> str:
     return str(handle.url("")).rstrip("/")
 
 
-def kernel_pythonpath() -> dict[str, str]:
+def _kernel_pythonpath() -> dict[str, str]:
     """Let the lab's kernels import the livefeed these tests import.
 
     An installed livefeed (regular or editable) is found by the kernel on its own. A source tree
@@ -120,7 +120,7 @@ def lab_server(
     demo_source: Any,
 ) -> Iterator[LabServer]:
     """A real JupyterLab whose root holds a copy of the repository's notebooks."""
-    env = {"LIVEFEED_DEMO_URL": demo_base_url(demo_source), **kernel_pythonpath()}
+    env = {"LIVEFEED_DEMO_URL": demo_base_url(demo_source), **_kernel_pythonpath()}
     server = start_lab(
         work_dir=tmp_path_factory.mktemp("jupyterlab"),
         log_path=artifacts_dir / "jupyterlab.log",
@@ -191,7 +191,7 @@ def page(
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page_console.attach(page)
-    install_helpers(page)
+    install_helpers(page, watch_charts=True)
     try:
         yield page
     finally:

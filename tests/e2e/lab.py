@@ -322,8 +322,11 @@ window.__e2e = {
 """
 
 
-def install_helpers(page: Page) -> None:
-    page.add_init_script(HELPERS_JS + "\nwindow.__e2e.watchCharts();\n")
+def install_helpers(page: Page, *, watch_charts: bool = False) -> None:
+    """Install the helpers in every page ``page`` loads; ``watch_charts`` also records when
+    chart views appear and fill (see ``chart_timings``), at the cost of a DOM observer."""
+    script = HELPERS_JS + ("\nwindow.__e2e.watchCharts();\n" if watch_charts else "")
+    page.add_init_script(script)
 
 
 def chart_timings(page: Page) -> list[dict[str, float | None]]:

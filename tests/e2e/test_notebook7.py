@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import demo_base_url, kernel_pythonpath
+from .conftest import _kernel_pythonpath, demo_base_url
 from .lab import (
     LabServer,
     Notebook,
@@ -42,7 +42,7 @@ def notebook7_server(
     server = start_lab(
         work_dir=tmp_path_factory.mktemp("notebook7"),
         log_path=artifacts_dir / "notebook7.log",
-        env={"LIVEFEED_DEMO_URL": demo_base_url(demo_source), **kernel_pythonpath()},
+        env={"LIVEFEED_DEMO_URL": demo_base_url(demo_source), **_kernel_pythonpath()},
         app="notebook",
     )
     try:
