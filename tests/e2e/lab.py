@@ -69,15 +69,7 @@ class LabServer:
     def jupyter_env(self) -> dict[str, str]:
         """The environment of this server's isolated Jupyter dirs, for ``jupyter`` commands that
         must share its state (``jupyter trust`` signs notebooks with its data dir's secret)."""
-        work_dir = self.root_dir.parent
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONSTARTUP"}
-        env.update(
-            JUPYTER_CONFIG_DIR=str(work_dir / "config"),
-            JUPYTER_DATA_DIR=str(work_dir / "data"),
-            JUPYTER_RUNTIME_DIR=str(work_dir / "runtime"),
-            IPYTHONDIR=str(work_dir / "ipython"),
-        )
-        return env
+        return _isolated_env(self.root_dir.parent)
 
     def set_user_setting(self, plugin: str, values: Mapping[str, Any]) -> None:
         """Write a user setting of ``plugin`` (``"package:name"``), read by pages loaded after."""
@@ -108,6 +100,21 @@ class LabServer:
             # The server started in its own process group, so this also reaches its kernels.
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+
+
+def _isolated_env(work_dir: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This environment, with Jupyter's and IPython's dirs moved into ``work_dir``."""
+    env = dict(os.environ)
+    env.update(extra or {})
+    env.update(
+        JUPYTER_CONFIG_DIR=str(work_dir / "config"),
+        JUPYTER_DATA_DIR=str(work_dir / "data"),
+        JUPYTER_RUNTIME_DIR=str(work_dir / "runtime"),
+        IPYTHONDIR=str(work_dir / "ipython"),
+    )
+    # Kernels inherit this environment; a stray PYTHONSTARTUP would run in every kernel.
+    env.pop("PYTHONSTARTUP", None)
+    return env
 
 
 def _write_settings(settings_dir: Path) -> None:
@@ -146,16 +153,7 @@ def start_lab(
     _write_settings(dirs["settings"])
 
     token = secrets.token_hex(16)
-    child_env = dict(os.environ)
-    child_env.update(env or {})
-    child_env.update(
-        JUPYTER_CONFIG_DIR=str(dirs["config"]),
-        JUPYTER_DATA_DIR=str(dirs["data"]),
-        JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
-        IPYTHONDIR=str(dirs["ipython"]),
-    )
-    # Kernels inherit this environment; a stray PYTHONSTARTUP would run in every kernel.
-    child_env.pop("PYTHONSTARTUP", None)
+    child_env = _isolated_env(work_dir, env)
 
     if app not in ("lab", "notebook"):
         raise ValueError(f"app must be 'lab' or 'notebook', not {app!r}")
