@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .lab import LabServer, Notebook, open_notebook, screenshot, wait_for, widget_view
+from .lab import LabServer, Notebook, count, open_notebook, screenshot, wait_for, widget_view
 
 pytestmark = pytest.mark.e2e
 
@@ -28,17 +28,6 @@ CHART = "chart"  # the quickstart's LiveChart variable
 APPEAR_TIMEOUT = 60.0
 GROW_TIMEOUT = 60.0
 SETTLE_TIMEOUT = 60.0
-
-
-def _count(view: Locator, name: str) -> int:
-    value = view.get_attribute(f"data-livefeed-{name}")
-    assert value is not None, f"the chart has no data-livefeed-{name} attribute"
-    return int(value)
-
-
-def _kernel_says(notebook: Notebook, expression: str) -> str:
-    """The printed value of ``expression``, evaluated in the notebook's kernel."""
-    return notebook.run_cell(f"print({expression})").strip()
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +45,7 @@ def quickstart(page: Page, lab_server: LabServer) -> Iterator[Notebook]:
 @pytest.fixture(scope="module")
 def chart_view(quickstart: Notebook) -> Locator:
     """The ``.livefeed`` element of the quickstart's chart, once rendered."""
-    model_id = _kernel_says(quickstart, f"{CHART}.model_id")
+    model_id = quickstart.evaluate(f"{CHART}.model_id")
     view = widget_view(quickstart, model_id).locator(".livefeed").first
     expect(view).to_be_visible(timeout=APPEAR_TIMEOUT * 1000)
     return view
@@ -77,20 +66,20 @@ def test_chart_appears_and_fills(chart_view: Locator, demo_source: Any) -> None:
     # The notebook reached our demo server, not some other feed.
     assert demo_source.sent("/ticker") > 0
     wait_for(
-        lambda: _count(view, "points") > 0,
+        lambda: count(view, "points") > 0,
         timeout=GROW_TIMEOUT,
         message="the chart to draw its first points",
     )
-    first = _count(view, "points")
+    first = count(view, "points")
     wait_for(
-        lambda: _count(view, "points") > first,
+        lambda: count(view, "points") > first,
         timeout=GROW_TIMEOUT,
-        message=lambda: f"more points than {first} (still {_count(view, 'points')})",
+        message=lambda: f"more points than {first} (still {count(view, 'points')})",
     )
 
 
 def test_view_shows_the_live_status(quickstart: Notebook, chart_view: Locator) -> None:
-    status = _kernel_says(quickstart, f"{CHART}.status")
+    status = quickstart.evaluate(f"{CHART}.status")
     assert status == "live"
     wait_for(
         lambda: chart_view.get_attribute("data-livefeed-status") == status,
@@ -117,7 +106,7 @@ def test_chart_draws_while_a_cell_runs(quickstart: Notebook, chart_view: Locator
     # after the sample was read.
     samples: list[tuple[int, int]] = []
     while True:
-        sample = (_count(view, "points"), _count(view, "frames"))
+        sample = (count(view, "points"), count(view, "frames"))
         if "awake" in quickstart.output_text(cell_id):
             break
         samples.append(sample)
@@ -135,13 +124,13 @@ def test_a_view_shown_later_gets_the_whole_window(
     chart_view: Locator, second_view: Locator
 ) -> None:
     # Custom messages reach only existing views; a new one must be sent what came before.
-    before = _count(chart_view, "points")
+    before = count(chart_view, "points")
     wait_for(
-        lambda: _count(second_view, "points") >= before,
+        lambda: count(second_view, "points") >= before,
         timeout=SETTLE_TIMEOUT,
         message=lambda: (
             f"the new view to hold the {before} points the first one had "
-            f"(it holds {_count(second_view, 'points')})"
+            f"(it holds {count(second_view, 'points')})"
         ),
     )
 
@@ -153,27 +142,27 @@ def test_closed_chart_shows_what_the_kernel_holds(
     quickstart.run_cell(f"{CHART}.close()")
 
     # After close no more points arrive; what the kernel holds is then final.
-    held = int(_kernel_says(quickstart, f"len({CHART}.data)"))
+    held = int(quickstart.evaluate(f"len({CHART}.data)"))
     assert held > 0, "the kernel holds no data at all"
     wait_for(
-        lambda: _count(view, "points") == held,
+        lambda: count(view, "points") == held,
         timeout=SETTLE_TIMEOUT,
         message=lambda: (
             f"the chart to show the {held} points the kernel holds "
-            f"(it shows {_count(view, 'points')})"
+            f"(it shows {count(view, 'points')})"
         ),
     )
     wait_for(
-        lambda: _count(second_view, "points") == held,
+        lambda: count(second_view, "points") == held,
         timeout=SETTLE_TIMEOUT,
         message=lambda: (
             f"the second view to show the {held} points the kernel holds "
-            f"(it shows {_count(second_view, 'points')})"
+            f"(it shows {count(second_view, 'points')})"
         ),
     )
     # Still equal after a moment more: the kernel sent nothing after close.
-    again = int(_kernel_says(quickstart, f"len({CHART}.data)"))
-    assert again == held == _count(view, "points") == _count(second_view, "points")
+    again = int(quickstart.evaluate(f"len({CHART}.data)"))
+    assert again == held == count(view, "points") == count(second_view, "points")
 
     shot = screenshot(view, artifacts_dir / "quickstart.png")
     assert shot.stat().st_size > 0
@@ -181,7 +170,7 @@ def test_closed_chart_shows_what_the_kernel_holds(
 
 def test_view_shows_the_closed_status(quickstart: Notebook, chart_view: Locator) -> None:
     # Runs after the chart was closed above.
-    assert _kernel_says(quickstart, f"{CHART}.status") == "closed"
+    assert quickstart.evaluate(f"{CHART}.status") == "closed"
     wait_for(
         lambda: chart_view.get_attribute("data-livefeed-status") == "closed",
         timeout=SETTLE_TIMEOUT,
