@@ -671,15 +671,16 @@ from livefeed import LiveChart
 URL = os.environ["LIVEFEED_DEMO_URL"]
 
 
-def x_ms(chart):
-    data = chart.data
+def x_ms(chart, data=None):
+    data = chart.data if data is None else data
     if chart.x_kind == "time":
         return (data["x"] - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(milliseconds=1)
     return data["x"]
 
 
 def y_extent(chart, low, high):
-    x = x_ms(chart)
-    values = chart.data["value"][(x >= low) & (x <= high)]
+    data = chart.data  # read once: points keep arriving between two reads
+    x = x_ms(chart, data)
+    values = data["value"][(x >= low) & (x <= high)]
     return f"{float(values.min())!r} {float(values.max())!r}"
 """
