@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import traitlets
 from websockets.asyncio.server import ServerConnection
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
@@ -200,6 +201,14 @@ def test_push_takes_dicts_lists_and_frames(charts: list[LiveChart]) -> None:
     assert chart.status == "live"
     with pytest.raises(TypeError):
         chart.push(42)  # type: ignore[arg-type]
+
+
+def test_window_cannot_change_after_the_chart_is_made(charts: list[LiveChart]) -> None:
+    chart = LiveChart(None, window=50)
+    charts.append(chart)
+    with pytest.raises(traitlets.TraitError, match="window is fixed"):
+        chart.window = 100
+    assert chart.window == 50
 
 
 def test_window_bounds_what_python_keeps(charts: list[LiveChart]) -> None:

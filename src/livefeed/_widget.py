@@ -183,6 +183,14 @@ class LiveChart(anywidget.AnyWidget):
             feed.set_status("live")  # fed by push(), live until closed
         runtime.add(self)
 
+    @traitlets.validate("window")
+    def _window_is_fixed(self, proposal: dict[str, Any]) -> int:
+        # Python's rings are sized when the chart is made; a view must never hold another size.
+        value = int(proposal["value"])
+        if value != self._feed.pipeline.spec.window:
+            raise traitlets.TraitError("window is fixed when the chart is made: make a new chart")
+        return value
+
     # -- what users call ---------------------------------------------------------------------
 
     @property
