@@ -18,12 +18,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from playwright.sync_api import ConsoleMessage, Error, Locator, Page
+from playwright.sync_api import ConsoleMessage, Error, Locator, Page, expect
 
 T = TypeVar("T")
 
@@ -31,6 +32,8 @@ T = TypeVar("T")
 SERVER_START_TIMEOUT = 90.0
 KERNEL_READY_TIMEOUT = 90.0
 CELL_TIMEOUT = 120.0
+# What the tests give a chart's view to appear, draw or catch up; a ceiling too, never a speed.
+TIMEOUT = 60.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -537,6 +540,27 @@ def open_notebook(page: Page, server: LabServer, path: str, *, app: str = "lab")
     return notebook
 
 
+@contextmanager
+def running_notebook(
+    page: Page, server: LabServer, name: str, cells: list[str], *, closing: str | None = None
+) -> Iterator[Notebook]:
+    """A notebook of ``PRELUDE`` and ``cells``, written as ``name``, opened and run to the end.
+
+    Fails unless every cell ran without an error output. On leaving, runs ``closing`` (the cell
+    that closes the notebook's charts, so that no feed outlives the module) if given, then shuts
+    the kernel down unless it is gone already (a test may have shut it down itself).
+    """
+    path = write_notebook(server.root_dir, name, [PRELUDE, *cells])
+    notebook = open_notebook(page, server, path)
+    notebook.run_all()
+    assert notebook.error_outputs() == []
+    yield notebook
+    if closing is not None:
+        notebook.run_cell(closing)
+    if notebook.kernel_status() not in ("none", "dead", "unknown"):
+        notebook.shutdown_kernel()
+
+
 def _wait_for_panel(page: Page, path: str) -> None:
     page.wait_for_function(
         "(path) => !!(window.__e2e && window.jupyterapp && window.__e2e.panel(path))",
@@ -629,11 +653,49 @@ def widget_view(notebook: Notebook, model_id: str) -> Locator:
     return notebook.page.locator(f'[data-e2e-widget="{model_id}"]')
 
 
+def chart_view(notebook: Notebook, model_id: str, *, timeout: float = TIMEOUT) -> Locator:
+    """The ``.livefeed`` element of the first view of LiveChart ``model_id``, once it is visible.
+
+    The output that shows the widget must hold exactly one chart view (Playwright's strict mode).
+    """
+    view = widget_view(notebook, model_id).locator(".livefeed")
+    expect(view).to_be_visible(timeout=timeout * 1000)
+    return view
+
+
+def named_chart_view(notebook: Notebook, name: str, *, timeout: float = TIMEOUT) -> Locator:
+    """``chart_view`` of the LiveChart the kernel holds in the variable ``name``."""
+    return chart_view(notebook, notebook.evaluate(f"{name}.model_id"), timeout=timeout)
+
+
 def count(view: Locator, name: str) -> int:
     """An integer ``data-livefeed-<name>`` attribute of a chart view."""
     value = view.get_attribute(f"data-livefeed-{name}")
     assert value is not None, f"the chart has no data-livefeed-{name} attribute"
     return int(value)
+
+
+def wait_for_more_points(
+    view: Locator, *, timeout: float = TIMEOUT, what: str = "the chart"
+) -> int:
+    """Wait until ``view`` holds more points than it does now; returns how many it then holds."""
+    points = count(view, "points")
+    return wait_for(
+        lambda: n if (n := count(view, "points")) > points else None,
+        timeout=timeout,
+        message=lambda: f"{what} to hold more than {points} points (still {count(view, 'points')})",
+    )
+
+
+def wait_for_points(
+    view: Locator, expected: int, *, timeout: float = TIMEOUT, what: str = "the chart"
+) -> None:
+    """Wait until ``view`` holds exactly ``expected`` points; on timeout, say how many it holds."""
+    wait_for(
+        lambda: count(view, "points") == expected,
+        timeout=timeout,
+        message=lambda: f"{what} to show {expected} points (it shows {count(view, 'points')})",
+    )
 
 
 def value_range(view: Locator, name: str) -> tuple[float, float]:

@@ -15,31 +15,30 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from .lab import (
-    PRELUDE,
+    TIMEOUT,
     LabServer,
     Notebook,
     count,
-    open_notebook,
+    named_chart_view,
+    running_notebook,
     screenshot,
     value_range,
     wait_for,
-    widget_view,
-    write_notebook,
+    wait_for_more_points,
 )
 
 pytestmark = pytest.mark.e2e
 
-TIMEOUT = 60.0  # ceilings against hangs only
 PUSHED_POINTS = 100  # per series of the pushed chart: x = 0..99
 
 
 @pytest.fixture(scope="module")
 def notebook(page: Page, lab_server: LabServer) -> Iterator[Notebook]:
-    path = write_notebook(
-        lab_server.root_dir,
+    with running_notebook(
+        page,
+        lab_server,
         "controls.ipynb",
         [
-            PRELUDE,
             'ticker = LiveChart(f"{URL}/ticker?rate=20", x="ts", y="price", group_by="symbol",'
             ' title="Ticker")\nticker',
             'pushed = LiveChart(x="step", y="loss", group_by="run", title="Pushed")\n'
@@ -47,18 +46,13 @@ def notebook(page: Page, lab_server: LabServer) -> Iterator[Notebook]:
             "pushed.push([{'step': i, 'loss': 3.0 * i + 0.5, 'run': 'b'} for i in range(100)])\n"
             "pushed",
         ],
-    )
-    notebook = open_notebook(page, lab_server, path)
-    notebook.run_all()
-    assert notebook.error_outputs() == []
-    yield notebook
-    notebook.run_cell("ticker.close(); pushed.close()")
-    notebook.shutdown_kernel()
+        closing="ticker.close(); pushed.close()",
+    ) as notebook:
+        yield notebook
 
 
 def _view(notebook: Notebook, name: str) -> Locator:
-    view = widget_view(notebook, notebook.evaluate(f"{name}.model_id")).locator(".livefeed")
-    expect(view).to_be_visible(timeout=TIMEOUT * 1000)
+    view = named_chart_view(notebook, name)
     wait_for(lambda: count(view, "points") > 0, timeout=TIMEOUT, message=f"{name} to draw")
     return view
 
@@ -124,8 +118,7 @@ def test_pause_and_resume_from_python(notebook: Notebook, ticker: Locator) -> No
     _assert_frozen_while_data_arrives(notebook, ticker)
     _assert_catches_up_at_once(notebook, ticker, "python")
     # And it goes on drawing.
-    points = count(ticker, "points")
-    wait_for(lambda: count(ticker, "points") > points, timeout=TIMEOUT, message="live again")
+    wait_for_more_points(ticker, what="the resumed chart")
 
 
 def test_pause_and_resume_with_the_button(notebook: Notebook, ticker: Locator) -> None:

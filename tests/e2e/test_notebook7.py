@@ -15,20 +15,21 @@ from playwright.sync_api import Page, expect
 
 from .conftest import _kernel_pythonpath, demo_base_url
 from .lab import (
+    TIMEOUT,
     LabServer,
     Notebook,
     copy_notebooks,
     count,
+    named_chart_view,
     open_notebook,
     screenshot,
     start_lab,
     wait_for,
-    widget_view,
+    wait_for_more_points,
+    wait_for_points,
 )
 
 pytestmark = pytest.mark.e2e
-
-TIMEOUT = 60.0  # ceilings against hangs only
 
 
 @pytest.fixture(scope="module")
@@ -69,19 +70,13 @@ def quickstart(notebook7_server: LabServer, page: Page) -> Iterator[Notebook]:
 def test_quickstart_chart_appears_and_grows(
     quickstart: Notebook, demo_source: Any, artifacts_dir: Path
 ) -> None:
-    view = widget_view(quickstart, quickstart.evaluate("chart.model_id")).locator(".livefeed")
-    expect(view).to_be_visible(timeout=TIMEOUT * 1000)
+    view = named_chart_view(quickstart, "chart")
     wait_for(lambda: count(view, "points") > 0, timeout=TIMEOUT, message="the first points")
-    first = count(view, "points")
-    wait_for(lambda: count(view, "points") > first, timeout=TIMEOUT, message="more points")
+    wait_for_more_points(view)
     assert view.get_attribute("data-livefeed-status") == "live"
     assert view.get_attribute("data-livefeed-kernel") == "ok"
 
     quickstart.run_cell("chart.close()")
     held = int(quickstart.evaluate("len(chart.data)"))
-    wait_for(
-        lambda: count(view, "points") == held,
-        timeout=TIMEOUT,
-        message=lambda: f"the {held} points the kernel holds (the view: {count(view, 'points')})",
-    )
+    wait_for_points(view, held)
     screenshot(view, artifacts_dir / "notebook7-quickstart.png")

@@ -17,7 +17,16 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .lab import LabServer, Notebook, count, open_notebook, screenshot, wait_for, widget_view
+from .lab import (
+    LabServer,
+    Notebook,
+    count,
+    open_notebook,
+    screenshot,
+    wait_for,
+    wait_for_points,
+    widget_view,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -144,22 +153,8 @@ def test_closed_chart_shows_what_the_kernel_holds(
     # After close no more points arrive; what the kernel holds is then final.
     held = int(quickstart.evaluate(f"len({CHART}.data)"))
     assert held > 0, "the kernel holds no data at all"
-    wait_for(
-        lambda: count(view, "points") == held,
-        timeout=SETTLE_TIMEOUT,
-        message=lambda: (
-            f"the chart to show the {held} points the kernel holds "
-            f"(it shows {count(view, 'points')})"
-        ),
-    )
-    wait_for(
-        lambda: count(second_view, "points") == held,
-        timeout=SETTLE_TIMEOUT,
-        message=lambda: (
-            f"the second view to show the {held} points the kernel holds "
-            f"(it shows {count(second_view, 'points')})"
-        ),
-    )
+    wait_for_points(view, held, timeout=SETTLE_TIMEOUT)
+    wait_for_points(second_view, held, timeout=SETTLE_TIMEOUT, what="the second view")
     # Still equal after a moment more: the kernel sent nothing after close.
     again = int(quickstart.evaluate(f"len({CHART}.data)"))
     assert again == held == count(view, "points") == count(second_view, "points")

@@ -16,21 +16,21 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from .lab import (
-    PRELUDE,
+    TIMEOUT,
     LabServer,
     Notebook,
     chart_timings,
     count,
-    open_notebook,
+    named_chart_view,
+    running_notebook,
     screenshot,
     wait_for,
-    widget_view,
-    write_notebook,
+    wait_for_more_points,
+    wait_for_points,
 )
 
 pytestmark = pytest.mark.e2e
 
-TIMEOUT = 60.0  # ceilings against hangs only
 # The one timing this suite asserts: a reloaded view holds the current window "within a second
 # or so" of appearing. Generous for a busy 2-core machine; a lost resync would take forever.
 REFILL_WITHIN_MS = 1500.0
@@ -39,31 +39,22 @@ CHARTS = ("ticker", "sensors")
 
 @pytest.fixture(scope="module")
 def notebook(page: Page, lab_server: LabServer) -> Iterator[Notebook]:
-    path = write_notebook(
-        lab_server.root_dir,
+    # The tests shut the kernel down themselves at the end.
+    with running_notebook(
+        page,
+        lab_server,
         "reload.ipynb",
         [
-            PRELUDE,
             'ticker = LiveChart(f"{URL}/ticker", x="ts", y="price", group_by="symbol")\nticker',
             'sensors = LiveChart(f"{URL}/sensors", x="ts", y="temperature", group_by="sensor")\n'
             "sensors",
         ],
-    )
-    notebook = open_notebook(page, lab_server, path)
-    notebook.run_all()
-    assert notebook.error_outputs() == []
-    yield notebook
-    if notebook.kernel_status() not in ("none", "dead", "unknown"):
-        notebook.shutdown_kernel()
+    ) as notebook:
+        yield notebook
 
 
 def _views(notebook: Notebook) -> dict[str, Locator]:
-    views = {}
-    for name in CHARTS:
-        view = widget_view(notebook, notebook.evaluate(f"{name}.model_id")).locator(".livefeed")
-        expect(view).to_be_visible(timeout=TIMEOUT * 1000)
-        views[name] = view
-    return views
+    return {name: named_chart_view(notebook, name) for name in CHARTS}
 
 
 def _live_chart(notebook: Notebook, name: str) -> Locator:
@@ -74,8 +65,8 @@ def _live_chart(notebook: Notebook, name: str) -> Locator:
     notebook.wait_run(run)
     view = notebook.cell(cell_id).locator(".livefeed")
     expect(view).to_be_visible(timeout=TIMEOUT * 1000)
-    points = wait_for(lambda: count(view, "points"), timeout=TIMEOUT, message="points")
-    wait_for(lambda: count(view, "points") > points, timeout=TIMEOUT, message="live points")
+    wait_for(lambda: count(view, "points"), timeout=TIMEOUT, message="points")
+    wait_for_more_points(view, what=f"the new chart {name}")
     return view
 
 
@@ -104,12 +95,7 @@ def test_reload_brings_every_chart_back_at_once(notebook: Notebook) -> None:
     # They go on live after the reload.
     views = _views(notebook)
     for name, view in views.items():
-        points = count(view, "points")
-        wait_for(
-            lambda v=view, p=points: count(v, "points") > p,
-            timeout=TIMEOUT,
-            message=f"{name} to stay live after the reload",
-        )
+        wait_for_more_points(view, what=f"{name} after the reload")
         assert view.get_attribute("data-livefeed-connected") == "true"
 
 
@@ -118,13 +104,7 @@ def test_reloaded_views_hold_what_the_kernel_holds(notebook: Notebook) -> None:
     notebook.run_cell("; ".join(f"{name}.close()" for name in CHARTS))
     for name, view in views.items():
         held = int(notebook.evaluate(f"len({name}.data)"))
-        wait_for(
-            lambda v=view, h=held: count(v, "points") == h,
-            timeout=TIMEOUT,
-            message=lambda v=view, h=held, n=name: (
-                f"{n} to show the {h} points the kernel holds (it shows {count(v, 'points')})"
-            ),
-        )
+        wait_for_points(view, held, what=name)
 
 
 def test_kernel_restart_keeps_the_picture_and_says_so(

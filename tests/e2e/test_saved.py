@@ -24,19 +24,20 @@ from playwright.sync_api import Locator, Page, expect
 
 from .lab import (
     PRELUDE,
+    TIMEOUT,
     LabServer,
     Notebook,
+    chart_view,
     count,
     open_notebook,
     screenshot,
     wait_for,
-    widget_view,
+    wait_for_points,
     write_notebook,
 )
 
 pytestmark = pytest.mark.e2e
 
-TIMEOUT = 60.0  # ceilings against hangs only
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 CHARTS = ("ticker", "sensors")
 
@@ -53,12 +54,7 @@ def livechart_states(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def _views(notebook: Notebook, model_ids: dict[str, str]) -> dict[str, Locator]:
-    views = {}
-    for name, model_id in model_ids.items():
-        view = widget_view(notebook, model_id).locator(".livefeed")
-        expect(view).to_be_visible(timeout=TIMEOUT * 1000)
-        views[name] = view
-    return views
+    return {name: chart_view(notebook, model_id) for name, model_id in model_ids.items()}
 
 
 def test_saved_notebook_shows_the_last_data_without_a_kernel(
@@ -98,13 +94,7 @@ def test_saved_notebook_shows_the_last_data_without_a_kernel(
     notebook = open_notebook(page, lab_server, path)
     views = _views(notebook, model_ids)
     for name, view in views.items():
-        wait_for(
-            lambda v=view, n=name: count(v, "points") == held[n],
-            timeout=TIMEOUT,
-            message=lambda v=view, n=name: (
-                f"{n} to draw the {held[n]} saved points (it shows {count(v, 'points')})"
-            ),
-        )
+        wait_for_points(view, held[name], what=f"the reopened {name}")
         badge = view.locator(".livefeed-badge")
         expect(badge).to_contain_text("not connected", timeout=TIMEOUT * 1000)
         expect(badge).to_contain_text("showing the last saved data")
@@ -153,11 +143,7 @@ def test_executed_notebook_shows_the_chart_without_a_kernel(
     notebook = open_notebook(page, lab_server, executed)
     (model_id,) = saved
     view = _views(notebook, {"chart": model_id})["chart"]
-    wait_for(
-        lambda: count(view, "points") == 600,
-        timeout=TIMEOUT,
-        message=lambda: f"the executed chart to draw 600 points (it shows {count(view, 'points')})",
-    )
+    wait_for_points(view, 600, what="the executed chart")
     expect(view.locator(".livefeed-legend-name")).to_have_text(["loss", "accuracy"])
     expect(view.locator(".livefeed-badge")).to_contain_text("showing the last saved data")
     screenshot(view, artifacts_dir / "executed-reopened.png")

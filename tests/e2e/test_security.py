@@ -15,20 +15,18 @@ import pytest
 from playwright.sync_api import Locator, Page, WebSocket, expect
 
 from .lab import (
-    PRELUDE,
+    TIMEOUT,
     LabServer,
     Notebook,
     count,
-    open_notebook,
+    named_chart_view,
+    running_notebook,
     screenshot,
     wait_for,
-    widget_view,
-    write_notebook,
 )
 
 pytestmark = pytest.mark.e2e
 
-TIMEOUT = 60.0  # ceilings against hangs only
 IMG = "<img src=x onerror=window.__pwned=1>"
 SCRIPT_VALUE = "<script>window.__pwned=2</script>"
 SCRIPT_FIELD = "<script>window.__pwned=3</script>"
@@ -58,11 +56,11 @@ def frames(page: Page) -> list[str | bytes]:
 def notebook(
     page: Page, lab_server: LabServer, save_widget_state: None, frames: list[str | bytes]
 ) -> Iterator[Notebook]:
-    path = write_notebook(
-        lab_server.root_dir,
+    with running_notebook(
+        page,
+        lab_server,
         "security.ipynb",
         [
-            PRELUDE,
             'hostile = LiveChart(x="t", y="v", group_by="name", title="Hostile feed")\nhostile',
             f"{MAKE_SECRET}\n"
             'private = LiveChart(f"{URL}/ticker?token={secret}", x="ts", y="price",'
@@ -70,19 +68,9 @@ def notebook(
             ' title="Private feed")\n'
             "private",
         ],
-    )
-    notebook = open_notebook(page, lab_server, path)
-    notebook.run_all()
-    assert notebook.error_outputs() == []
-    yield notebook
-    notebook.run_cell("hostile.close(); private.close()")
-    notebook.shutdown_kernel()
-
-
-def _view(notebook: Notebook, name: str) -> Locator:
-    view = widget_view(notebook, notebook.evaluate(f"{name}.model_id")).locator(".livefeed")
-    expect(view).to_be_visible(timeout=TIMEOUT * 1000)
-    return view
+        closing="hostile.close(); private.close()",
+    ) as notebook:
+        yield notebook
 
 
 def _assert_nothing_ran(page: Page, view: Locator) -> None:
@@ -93,7 +81,7 @@ def _assert_nothing_ran(page: Page, view: Locator) -> None:
 def test_hostile_names_values_and_errors_show_as_text(
     page: Page, notebook: Notebook, artifacts_dir: Path
 ) -> None:
-    view = _view(notebook, "hostile")
+    view = named_chart_view(notebook, "hostile")
     notebook.run_cell(
         f"hostile.push([{{'t': 1, 'v': 1.0, 'name': {IMG!r}}},"
         f" {{'t': 2, 'v': 2.0, 'name': {IMG!r}}}])"
@@ -121,7 +109,7 @@ def test_hostile_names_values_and_errors_show_as_text(
 def test_credentials_stay_in_the_kernel(
     page: Page, notebook: Notebook, lab_server: LabServer, frames: list[str | bytes]
 ) -> None:
-    view = _view(notebook, "private")
+    view = named_chart_view(notebook, "private")
     # The chart did connect with them: the credentials were in use all along.
     wait_for(lambda: count(view, "points") > 0, timeout=TIMEOUT, message="the private feed")
     assert notebook.evaluate("private.status") == "live"

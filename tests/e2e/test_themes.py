@@ -12,23 +12,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page
 
 from .lab import (
-    PRELUDE,
+    TIMEOUT,
     LabServer,
     Notebook,
     count,
-    open_notebook,
+    named_chart_view,
+    running_notebook,
     screenshot,
     wait_for,
-    widget_view,
-    write_notebook,
+    wait_for_more_points,
 )
 
 pytestmark = pytest.mark.e2e
 
-TIMEOUT = 60.0  # ceilings against hangs only
 LIGHT = "JupyterLab Light"
 DARK = "JupyterLab Dark"
 
@@ -86,23 +85,19 @@ def contrast(foreground: str, background: str) -> float:
 
 @pytest.fixture(scope="module")
 def notebook(page: Page, lab_server: LabServer) -> Iterator[Notebook]:
-    path = write_notebook(
-        lab_server.root_dir,
+    with running_notebook(
+        page,
+        lab_server,
         "themes.ipynb",
         [
-            PRELUDE,
             'sensors = LiveChart(f"{URL}/sensors?rate=20", x="ts", y="temperature",'
             ' group_by="sensor", title="Sensor temperatures", height=260)\nsensors',
         ],
-    )
-    notebook = open_notebook(page, lab_server, path)
-    notebook.run_all()
-    assert notebook.error_outputs() == []
-    yield notebook
-    # The theme is a user setting: leave the light one for the modules that follow.
-    _set_theme(page, LIGHT)
-    notebook.run_cell("sensors.close()")
-    notebook.shutdown_kernel()
+        closing="sensors.close()",
+    ) as notebook:
+        yield notebook
+        # The theme is a user setting: leave the light one for the modules that follow.
+        _set_theme(page, LIGHT)
 
 
 def _set_theme(page: Page, theme: str) -> None:
@@ -119,8 +114,7 @@ def _set_theme(page: Page, theme: str) -> None:
 
 @pytest.fixture(scope="module")
 def chart(notebook: Notebook) -> Locator:
-    view = widget_view(notebook, notebook.evaluate("sensors.model_id")).locator(".livefeed")
-    expect(view).to_be_visible(timeout=TIMEOUT * 1000)
+    view = named_chart_view(notebook, "sensors")
     # Some seconds of the slow waves, for a picture worth looking at.
     wait_for(lambda: count(view, "points") > 600, timeout=TIMEOUT, message="600 points")
     return view
@@ -160,5 +154,4 @@ def test_switching_back_keeps_drawing(page: Page, chart: Locator) -> None:
     _set_theme(page, LIGHT)
     colours = _colours_after_redraw(chart)
     assert colours["glyphPixels"] > 50, colours
-    points = count(chart, "points")
-    wait_for(lambda: count(chart, "points") > points, timeout=TIMEOUT, message="more points")
+    wait_for_more_points(chart)

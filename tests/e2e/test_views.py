@@ -13,19 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .lab import (
-    PRELUDE,
-    LabServer,
-    Notebook,
-    count,
-    open_notebook,
-    wait_for,
-    write_notebook,
-)
+from .lab import TIMEOUT, LabServer, Notebook, count, running_notebook, wait_for, wait_for_points
 
 pytestmark = pytest.mark.e2e
-
-TIMEOUT = 60.0  # ceilings against hangs only
 
 CELLS = {
     "first": 'chart = LiveChart(f"{URL}/sensors", x="ts", y="temperature", group_by="sensor",'
@@ -55,13 +45,14 @@ w.GridBox(charts, layout=w.Layout(grid_template_columns="1fr 1fr", grid_gap="6px
 
 @pytest.fixture(scope="module")
 def notebook(page: Page, lab_server: LabServer) -> Iterator[Notebook]:
-    path = write_notebook(lab_server.root_dir, "views.ipynb", [PRELUDE, *CELLS.values()])
-    notebook = open_notebook(page, lab_server, path)
-    notebook.run_all()
-    assert notebook.error_outputs() == []
-    yield notebook
-    notebook.run_cell("chart.close()\nfor c in charts: c.close()")
-    notebook.shutdown_kernel()
+    with running_notebook(
+        page,
+        lab_server,
+        "views.ipynb",
+        list(CELLS.values()),
+        closing="chart.close()\nfor c in charts: c.close()",
+    ) as notebook:
+        yield notebook
 
 
 @pytest.fixture(scope="module")
@@ -145,11 +136,4 @@ def test_every_view_shows_the_same_points(notebook: Notebook, views: dict[str, L
     held = int(notebook.evaluate("len(chart.data)"))
     assert held > 0
     for name, view in views.items():
-        wait_for(
-            lambda v=view: count(v, "points") == held,
-            timeout=TIMEOUT,
-            message=lambda v=view, n=name: (
-                f"the view in {n} to show the {held} points the kernel holds "
-                f"(it shows {count(v, 'points')})"
-            ),
-        )
+        wait_for_points(view, held, what=f"the view in {name}")
