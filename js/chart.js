@@ -44,8 +44,13 @@ export const TIME_INCRS = [
 /** A drag narrower than this many CSS pixels is a click, not a zoom. */
 const MIN_DRAG_PX = 3;
 
-/** Builds a series' line through the points in view, breaking at NaN. */
-function linePaths(/** @type {uPlot} */ u, /** @type {number} */ si) {
+/**
+ * Builds a series' line through the points in view, breaking at NaN.
+ * @param {uPlot} u
+ * @param {number} si
+ * @param {import("./trace.js").Summarise | null | undefined} summarise
+ */
+function linePaths(u, si, summarise) {
   const [xs, ys] = /** @type {any} */ (u.data[si]);
   const { min, max } = u.scales.x;
   if (min == null || max == null || xs.length === 0) return null;
@@ -68,6 +73,7 @@ function linePaths(/** @type {uPlot} */ u, /** @type {number} */ si) {
     i1,
     (x) => left + (x - min) * kx,
     (y) => top + (y1 - y) * ky,
+    summarise ?? undefined,
   );
   return { stroke, fill: null, clip: null, band: null, gaps: null, flags: 0 };
 }
@@ -100,6 +106,9 @@ export class Chart {
    */
   constructor(parent, series, opts) {
     this.opts = opts;
+    /** Per series, summaries of the data last drawn (see trace.js), or null.
+     *  @type {Array<import("./trace.js").Summarise | null>} */
+    this._summaries = [];
     const theme = opts.theme;
     const axisCommon = () => ({
       stroke: () => theme().axis,
@@ -147,7 +156,7 @@ export class Chart {
           stroke: s.color,
           width: 1.5,
           auto: false,
-          paths: linePaths,
+          paths: (/** @type {uPlot} */ u, /** @type {number} */ si) => linePaths(u, si, this._summaries[si - 1]),
           points: { show: false },
           facets: [
             { scale: "x", auto: false, sorted: 1 },
@@ -184,9 +193,11 @@ export class Chart {
    * @param {Array<[ArrayLike<number>, ArrayLike<number>]>} data per series, in the constructor's order
    * @param {[number, number]} xRange
    * @param {[number, number]} yRange
+   * @param {Array<import("./trace.js").Summarise | null>} [summaries] per series, of the same data
    */
-  draw(data, xRange, yRange) {
+  draw(data, xRange, yRange, summaries = []) {
     const u = this.u;
+    this._summaries = summaries;
     u.batch(() => {
       u.setData(/** @type {any} */ ([null, ...data]), false);
       u.setScale("x", { min: xRange[0], max: xRange[1] });

@@ -78,14 +78,26 @@ export function xExtent(xsList) {
  * @param {Array<[ArrayLike<number>, ArrayLike<number>]>} data [xs, ys] per series
  * @param {number} x0
  * @param {number} x1
+ * @param {Array<import("./trace.js").Summarise | null>} [summaries] per series, when
+ *   available: the extent of a long window then costs far less than a walk over it
  * @returns {[number, number] | null}
  */
-export function yExtent(data, x0, x1) {
+export function yExtent(data, x0, x1, summaries) {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const [xs, ys] of data) {
+  const sum = { lo: Infinity, hi: -Infinity, gap: false };
+  for (let k = 0; k < data.length; k++) {
+    const [xs, ys] = data[k];
     const end = upperBound(xs, x1);
-    for (let i = lowerBound(xs, x0); i < end; i++) {
+    const start = lowerBound(xs, x0);
+    const summarise = summaries?.[k];
+    if (summarise) {
+      summarise(start, end, sum);
+      if (sum.lo < lo) lo = sum.lo;
+      if (sum.hi > hi) hi = sum.hi;
+      continue;
+    }
+    for (let i = start; i < end; i++) {
       const y = ys[i];
       // Comparisons with NaN are false, so NaN never widens the range.
       if (y < lo && y !== -Infinity) lo = y;

@@ -143,3 +143,57 @@ describe("Ring", () => {
     expect([...r.xs()]).toEqual([2]);
   });
 });
+
+describe("Ring.summary", () => {
+  /** Point by point, as the summary must answer. */
+  const brute = (/** @type {Ring} */ r, /** @type {number} */ from, /** @type {number} */ to) => {
+    const xs = r.xs();
+    const ys = r.ys();
+    let lo = Infinity;
+    let hi = -Infinity;
+    let gap = false;
+    for (let i = Math.max(0, from); i < Math.min(xs.length, to); i++) {
+      if (Number.isFinite(ys[i])) {
+        lo = Math.min(lo, ys[i]);
+        hi = Math.max(hi, ys[i]);
+      }
+      if (!Number.isFinite(ys[i]) || !Number.isFinite(xs[i])) gap = true;
+    }
+    return { lo, hi, gap };
+  };
+
+  it("agrees with a walk over the points through appends, pushes, compactions and resizes", () => {
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const value = () => {
+      const u = rand();
+      return u < 0.01 ? NaN : u < 0.015 ? Infinity : u < 0.02 ? -Infinity : Math.round(rand() * 1000) - 500;
+    };
+    const r = new Ring(700);
+    const out = { lo: 0, hi: 0, gap: false };
+    let x = 0;
+    for (let step = 0; step < 400; step++) {
+      const op = rand();
+      if (op < 0.6) {
+        const n = 1 + Math.floor(rand() * (rand() < 0.05 ? 1000 : 90));
+        const xs = new Float64Array(n);
+        const ys = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          xs[i] = rand() < 0.005 ? NaN : x++;
+          ys[i] = value();
+        }
+        r.append(xs, ys);
+      } else if (op < 0.95) r.push(x++, value());
+      else r.resize(300 + Math.floor(rand() * 800));
+      for (let q = 0; q < 5; q++) {
+        const from = Math.floor(rand() * (r.length + 10)) - 5;
+        const to = from + Math.floor(rand() * (r.length + 10));
+        expect(r.summary(from, to, out)).toEqual(brute(r, from, to));
+      }
+      expect(r.summary(0, r.length, out)).toEqual(brute(r, 0, r.length));
+    }
+  });
+});

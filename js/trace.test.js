@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Ring } from "./ring.js";
 import { traceLine } from "./trace.js";
 
 /** A pen that records its calls. */
@@ -80,5 +81,50 @@ describe("traceLine", () => {
     const ys = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
     traceLine(pen, xs, ys, 0, n - 1, id, id);
     expect(pen.ops.length).toBeLessThanOrEqual(4 * 101);
+  });
+});
+
+describe("traceLine with summaries", () => {
+  it("draws the same path as the point-by-point walk", () => {
+    let seed = 11;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    let folded = 0;
+    for (let trial = 0; trial < 60; trial++) {
+      const n = 200 + Math.floor(rand() * 5000);
+      const ring = new Ring(n);
+      const xs = new Float64Array(n);
+      const ys = new Float64Array(n);
+      let x = 0;
+      const gaps = rand() < 0.5 ? 0 : rand() * 0.01;
+      for (let i = 0; i < n; i++) {
+        x += rand() < 0.1 ? rand() * 50 : rand();
+        xs[i] = rand() < gaps / 4 ? NaN : x;
+        ys[i] = rand() < gaps ? NaN : Math.sin(i / 50) * 100 + rand() * 10;
+      }
+      // Wrap around the ring's storage first, so its start is not at 0.
+      ring.append(new Float64Array(n / 3).fill(-1), new Float64Array(n / 3).fill(3));
+      ring.append(xs, ys);
+      const rx = ring.xs();
+      const ry = ring.ys();
+      const width = 50 + rand() * 800;
+      const min = rand() * x * 0.3;
+      const max = x - rand() * x * 0.3;
+      const toPx = (/** @type {number} */ v) => 10 + ((v - min) * width) / (max - min);
+      const toPy = (/** @type {number} */ v) => 5 + (120 - v) * 0.7;
+      const i0 = Math.floor(rand() * n * 0.2);
+      const i1 = n - 1 - Math.floor(rand() * n * 0.2);
+      const plain = recorder();
+      traceLine(plain, rx, ry, i0, i1, toPx, toPy);
+      const fast = recorder();
+      traceLine(fast, rx, ry, i0, i1, toPx, toPy, (a, b, out) => {
+        folded += 1;
+        return ring.summary(a, b, out);
+      });
+      expect(fast.ops).toEqual(plain.ops);
+    }
+    expect(folded).toBeGreaterThan(1000); // the summaries were used
   });
 });
