@@ -5,12 +5,13 @@ import { Feed } from "./feed.js";
 import { kernelState } from "./kernel.js";
 import { Legend } from "./legend.js";
 import { padY, widenX, xExtent, yExtent } from "./ranges.js";
+import { FrameScheduler } from "./scheduler.js";
 import { readTheme, seriesColor } from "./theme.js";
 import { decodeMessage, decodeSnapshot } from "./wire.js";
 
 /**
  * The livefeed view. Messages only append to the ring buffers and mark the view
- * dirty; a requestAnimationFrame callback draws at most once per frame.
+ * dirty; the page's shared frame scheduler draws it at most once per frame.
  *
  * The root element carries data attributes that describe what the view shows
  * (read by end-to-end tests and benchmarks): data-livefeed-points, -frames, -seq,
@@ -27,8 +28,44 @@ const NOT_CONNECTED_AFTER_MS = 3000;
 const KERNEL_CHECK_MS = 1000;
 
 /**
- * @typedef {import("./legend.js").LegendSeries} ViewSeries
+ * Drawing time per animation frame, shared by all charts on the page. Half a
+ * 60 Hz frame leaves the other half to messages, input and compositing.
  */
+const FRAME_BUDGET_MS = 8;
+
+/** One frame loop for every view of this module on the page (created on first use). */
+/** @type {FrameScheduler | null} */
+let scheduler = null;
+
+function sharedScheduler() {
+  scheduler ??= new FrameScheduler({
+    request: (cb) => requestAnimationFrame(cb),
+    now: () => performance.now(),
+    budgetMs: FRAME_BUDGET_MS,
+    onError: (err) => console.error("livefeed: a chart failed to draw:", err),
+  });
+  return scheduler;
+}
+
+/**
+ * @typedef {import("./legend.js").LegendSeries & {ring: import("./ring.js").Ring | null}} ViewSeries
+ */
+
+/** Summaries of a series' ring, bound once per ring (the chart asks per frame).
+ *  @type {WeakMap<import("./ring.js").Ring, import("./trace.js").Summarise>} */
+const boundSummaries = new WeakMap();
+
+/** @param {ViewSeries} s */
+function summariser(s) {
+  const ring = s.ring;
+  if (!ring) return null;
+  let f = boundSummaries.get(ring);
+  if (!f) {
+    f = (from, to, out) => ring.summary(from, to, out);
+    boundSummaries.set(ring, f);
+  }
+  return f;
+}
 
 /** @param {{model: any, el: HTMLElement}} ctx */
 function render({ model, el }) {
@@ -83,7 +120,8 @@ function render({ model, el }) {
   let lastY = [0, 1];
   let frames = 0;
   let dirty = true;
-  let raf = 0;
+  /** The plot's clientWidth, kept by the ResizeObserver; -1 until first read. */
+  let plotWidth = -1;
   /** No reset answered the render-time sync in time. */
   let noAnswer = false;
   /** The widget manager says the kernel is shut down, dead or unreachable. */
@@ -107,17 +145,21 @@ function render({ model, el }) {
       color: seriesColor(s.id),
       xs: s.ring.xs(),
       ys: s.ring.ys(),
+      ring: s.ring,
     }));
 
+  const job = sharedScheduler().add(frame);
   const markDirty = () => {
     dirty = true;
-    if (!raf) raf = requestAnimationFrame(frame);
+    job.mark();
   };
 
   function frame() {
-    raf = 0;
     if (!dirty) return;
-    const width = plot.clientWidth;
+    // Reading the width in every frame would force a layout per view per frame
+    // (each view's drawing dirties it for the next); it is read on resize instead.
+    if (plotWidth < 0) plotWidth = plot.clientWidth;
+    const width = plotWidth;
     // Not laid out yet (hidden, or not attached): the ResizeObserver calls back.
     if (width < 1 || !root.isConnected) return;
     dirty = false;
@@ -167,9 +209,11 @@ function render({ model, el }) {
       /** @type {Array<[ArrayLike<number>, ArrayLike<number>]>} */
       const data = view.map((s) => [s.xs, s.ys]);
       const xr = zoom ?? widenX(xExtent(view.map((s) => s.xs)), time);
-      const yr = yExtent(data, xr[0], xr[1]);
+      // A ring's block summaries spare walking a long window; a paused copy has none.
+      const summaries = view.map(summariser);
+      const yr = yExtent(data, xr[0], xr[1], summaries);
       if (yr) lastY = padY(yr);
-      chart.draw(data, xr, lastY);
+      chart.draw(data, xr, lastY, summaries);
       setAttr("data-livefeed-x-range", `${xr[0]} ${xr[1]}`);
       setAttr("data-livefeed-y-range", `${lastY[0]} ${lastY[1]}`);
     }
@@ -208,7 +252,7 @@ function render({ model, el }) {
     paused = value;
     // A paused view keeps a copy of what it shows, so zooming and hovering work
     // on a still picture while the ring buffers go on filling.
-    frozen = paused ? liveSeries().map((s) => ({ ...s, xs: s.xs.slice(), ys: s.ys.slice() })) : null;
+    frozen = paused ? liveSeries().map((s) => ({ ...s, xs: s.xs.slice(), ys: s.ys.slice(), ring: null })) : null;
     showControls();
     markDirty();
   }
@@ -354,7 +398,11 @@ function render({ model, el }) {
   ];
   for (const [name, fn] of listeners) model.on(name, fn);
 
-  const resizeObserver = new ResizeObserver(() => markDirty());
+  // Observers run after layout, so the width read here costs no extra layout.
+  const resizeObserver = new ResizeObserver(() => {
+    plotWidth = plot.clientWidth;
+    markDirty();
+  });
   resizeObserver.observe(plot);
 
   // JupyterLab switches themes by changing attributes on <body> (other front ends
@@ -374,8 +422,7 @@ function render({ model, el }) {
   });
 
   return () => {
-    cancelAnimationFrame(raf);
-    raf = 0;
+    job.remove();
     clearTimeout(notConnectedTimer);
     clearInterval(kernelTimer);
     resizeObserver.disconnect();
