@@ -12,6 +12,7 @@ import os
 import re
 import site
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,37 @@ def _kernel_pythonpath() -> dict[str, str]:
     return {"PYTHONPATH": parent + (os.pathsep + existing if existing else "")}
 
 
+@contextmanager
+def serve_notebooks(
+    config: pytest.Config,
+    tmp_path_factory: pytest.TempPathFactory,
+    artifacts_dir: Path,
+    demo_source: Any,
+    *,
+    app: str = "lab",
+) -> Iterator[LabServer]:
+    """A real Jupyter ``app`` ("lab" or "notebook") whose root holds a copy of the repository's
+    notebooks, whose kernels reach the demo feed and import this livefeed; stopped on leaving.
+
+    Its log is ``jupyterlab.log`` or ``notebook7.log`` in the artifacts directory.
+    """
+    name = {"lab": "jupyterlab", "notebook": "notebook7"}[app]
+    env = {"LIVEFEED_DEMO_URL": demo_base_url(demo_source), **_kernel_pythonpath()}
+    server = start_lab(
+        work_dir=tmp_path_factory.mktemp(name),
+        log_path=artifacts_dir / f"{name}.log",
+        env=env,
+        app=app,
+    )
+    try:
+        notebooks = _repo_root(config) / "notebooks"
+        if notebooks.is_dir():
+            copy_notebooks(notebooks, server.root_dir)
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="package")
 def lab_server(
     pytestconfig: pytest.Config,
@@ -120,19 +152,8 @@ def lab_server(
     demo_source: Any,
 ) -> Iterator[LabServer]:
     """A real JupyterLab whose root holds a copy of the repository's notebooks."""
-    env = {"LIVEFEED_DEMO_URL": demo_base_url(demo_source), **_kernel_pythonpath()}
-    server = start_lab(
-        work_dir=tmp_path_factory.mktemp("jupyterlab"),
-        log_path=artifacts_dir / "jupyterlab.log",
-        env=env,
-    )
-    try:
-        notebooks = _repo_root(pytestconfig) / "notebooks"
-        if notebooks.is_dir():
-            copy_notebooks(notebooks, server.root_dir)
+    with serve_notebooks(pytestconfig, tmp_path_factory, artifacts_dir, demo_source) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="package")

@@ -32,21 +32,21 @@ pytestmark = pytest.mark.e2e
 PUSHED_POINTS = 100  # per series of the pushed chart: x = 0..99
 
 
+# The cells of the notebook these tests share, after the PRELUDE.
+CELLS = [
+    'ticker = LiveChart(f"{URL}/ticker?rate=20", x="ts", y="price", group_by="symbol",'
+    ' title="Ticker")\nticker',
+    'pushed = LiveChart(x="step", y="loss", group_by="run", title="Pushed")\n'
+    "pushed.push([{'step': i, 'loss': 2.0 * i, 'run': 'a'} for i in range(100)])\n"
+    "pushed.push([{'step': i, 'loss': 3.0 * i + 0.5, 'run': 'b'} for i in range(100)])\n"
+    "pushed",
+]
+
+
 @pytest.fixture(scope="module")
 def notebook(page: Page, lab_server: LabServer) -> Iterator[Notebook]:
     with running_notebook(
-        page,
-        lab_server,
-        "controls.ipynb",
-        [
-            'ticker = LiveChart(f"{URL}/ticker?rate=20", x="ts", y="price", group_by="symbol",'
-            ' title="Ticker")\nticker',
-            'pushed = LiveChart(x="step", y="loss", group_by="run", title="Pushed")\n'
-            "pushed.push([{'step': i, 'loss': 2.0 * i, 'run': 'a'} for i in range(100)])\n"
-            "pushed.push([{'step': i, 'loss': 3.0 * i + 0.5, 'run': 'b'} for i in range(100)])\n"
-            "pushed",
-        ],
-        closing="ticker.close(); pushed.close()",
+        page, lab_server, "controls.ipynb", CELLS, closing="ticker.close(); pushed.close()"
     ) as notebook:
         yield notebook
 

@@ -13,17 +13,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import _kernel_pythonpath, demo_base_url
+from .conftest import serve_notebooks
 from .lab import (
     TIMEOUT,
     LabServer,
     Notebook,
-    copy_notebooks,
     count,
     named_chart_view,
     open_notebook,
     screenshot,
-    start_lab,
     wait_for,
     wait_for_more_points,
     wait_for_points,
@@ -40,17 +38,10 @@ def notebook7_server(
     demo_source: Any,
     chromium_path: str,  # without a browser, skip before starting a server
 ) -> Iterator[LabServer]:
-    server = start_lab(
-        work_dir=tmp_path_factory.mktemp("notebook7"),
-        log_path=artifacts_dir / "notebook7.log",
-        env={"LIVEFEED_DEMO_URL": demo_base_url(demo_source), **_kernel_pythonpath()},
-        app="notebook",
-    )
-    try:
-        copy_notebooks(Path(pytestconfig.rootpath) / "notebooks", server.root_dir)
+    with serve_notebooks(
+        pytestconfig, tmp_path_factory, artifacts_dir, demo_source, app="notebook"
+    ) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

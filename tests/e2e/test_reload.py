@@ -37,19 +37,17 @@ REFILL_WITHIN_MS = 1500.0
 CHARTS = ("ticker", "sensors")
 
 
+# The cells of the notebook these tests share, after the PRELUDE.
+CELLS = [
+    'ticker = LiveChart(f"{URL}/ticker", x="ts", y="price", group_by="symbol")\nticker',
+    'sensors = LiveChart(f"{URL}/sensors", x="ts", y="temperature", group_by="sensor")\nsensors',
+]
+
+
 @pytest.fixture(scope="module")
 def notebook(page: Page, lab_server: LabServer) -> Iterator[Notebook]:
     # The tests shut the kernel down themselves at the end.
-    with running_notebook(
-        page,
-        lab_server,
-        "reload.ipynb",
-        [
-            'ticker = LiveChart(f"{URL}/ticker", x="ts", y="price", group_by="symbol")\nticker',
-            'sensors = LiveChart(f"{URL}/sensors", x="ts", y="temperature", group_by="sensor")\n'
-            "sensors",
-        ],
-    ) as notebook:
+    with running_notebook(page, lab_server, "reload.ipynb", CELLS) as notebook:
         yield notebook
 
 

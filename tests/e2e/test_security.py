@@ -52,23 +52,23 @@ def frames(page: Page) -> list[str | bytes]:
     return seen
 
 
+# The cells of the notebook these tests share, after the PRELUDE.
+CELLS = [
+    'hostile = LiveChart(x="t", y="v", group_by="name", title="Hostile feed")\nhostile',
+    f"{MAKE_SECRET}\n"
+    'private = LiveChart(f"{URL}/ticker?token={secret}", x="ts", y="price",'
+    ' group_by="symbol", headers={"Authorization": f"Bearer {secret}"},'
+    ' title="Private feed")\n'
+    "private",
+]
+
+
 @pytest.fixture(scope="module")
 def notebook(
     page: Page, lab_server: LabServer, save_widget_state: None, frames: list[str | bytes]
 ) -> Iterator[Notebook]:
     with running_notebook(
-        page,
-        lab_server,
-        "security.ipynb",
-        [
-            'hostile = LiveChart(x="t", y="v", group_by="name", title="Hostile feed")\nhostile',
-            f"{MAKE_SECRET}\n"
-            'private = LiveChart(f"{URL}/ticker?token={secret}", x="ts", y="price",'
-            ' group_by="symbol", headers={"Authorization": f"Bearer {secret}"},'
-            ' title="Private feed")\n'
-            "private",
-        ],
-        closing="hostile.close(); private.close()",
+        page, lab_server, "security.ipynb", CELLS, closing="hostile.close(); private.close()"
     ) as notebook:
         yield notebook
 

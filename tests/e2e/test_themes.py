@@ -83,17 +83,17 @@ def contrast(foreground: str, background: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+# The cells of the notebook these tests share, after the PRELUDE.
+CELLS = [
+    'sensors = LiveChart(f"{URL}/sensors?rate=20", x="ts", y="temperature",'
+    ' group_by="sensor", title="Sensor temperatures", height=260)\nsensors',
+]
+
+
 @pytest.fixture(scope="module")
 def notebook(page: Page, lab_server: LabServer) -> Iterator[Notebook]:
     with running_notebook(
-        page,
-        lab_server,
-        "themes.ipynb",
-        [
-            'sensors = LiveChart(f"{URL}/sensors?rate=20", x="ts", y="temperature",'
-            ' group_by="sensor", title="Sensor temperatures", height=260)\nsensors',
-        ],
-        closing="sensors.close()",
+        page, lab_server, "themes.ipynb", CELLS, closing="sensors.close()"
     ) as notebook:
         yield notebook
         # The theme is a user setting: leave the light one for the modules that follow.
