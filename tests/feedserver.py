@@ -13,42 +13,36 @@ import json
 import re
 import threading
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 
 Handler = Callable[[ServerConnection], Awaitable[None]]
+ServerT = TypeVar("ServerT", bound="_ServerThread")
 
 
-class FeedServer:
-    """`with FeedServer(handler) as server:` serves `handler` at `server.url()` inside the block."""
+class _ServerThread:
+    """A server on 127.0.0.1, port 0, with its own event loop on a thread.
 
-    def __init__(self, handler: Handler, **serve_options: Any) -> None:
-        self._handler = handler
-        self._options = serve_options
+    `with` starts it and stops it; subclasses say how to start (`_start`) and may add what must
+    happen before the listening socket closes (`_before_stop`).
+    """
+
+    def __init__(self) -> None:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._server: Server | None = None
-        self.received: list[str | bytes] = []
-        self.request_headers: list[dict[str, str]] = []
-        self.close_codes: list[int | None] = []
+        self._server: Server | asyncio.Server | None = None
         self.connections = 0
 
-    async def _serve(self, connection: ServerConnection) -> None:
-        self.connections += 1
-        self.request_headers.append(dict(connection.request.headers) if connection.request else {})
-        try:
-            await self._handler(connection)
-        finally:
-            self.close_codes.append(connection.close_code)
+    async def _start(self) -> Server | asyncio.Server:
+        raise NotImplementedError
 
-    def __enter__(self) -> FeedServer:
+    async def _before_stop(self) -> None:
+        """Nothing by default."""
+
+    def __enter__(self: ServerT) -> ServerT:
         self._thread.start()
-
-        async def start() -> Server:
-            return await serve(self._serve, "127.0.0.1", 0, **self._options)
-
-        self._server = asyncio.run_coroutine_threadsafe(start(), self._loop).result(10)
+        self._server = asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
         return self
 
     @property
@@ -62,6 +56,7 @@ class FeedServer:
     def __exit__(self, *exc: object) -> None:
         async def stop() -> None:
             assert self._server is not None
+            await self._before_stop()
             self._server.close()
             await self._server.wait_closed()
 
@@ -71,7 +66,32 @@ class FeedServer:
         self._loop.close()
 
 
-class SilentServer:
+class FeedServer(_ServerThread):
+    """`with FeedServer(handler) as server:` serves `handler` at `server.url()` inside the block.
+
+    It records each handshake's request headers and each connection's close code.
+    """
+
+    def __init__(self, handler: Handler, **serve_options: Any) -> None:
+        super().__init__()
+        self._handler = handler
+        self._options = serve_options
+        self.request_headers: list[dict[str, str]] = []
+        self.close_codes: list[int | None] = []
+
+    async def _start(self) -> Server:
+        return await serve(self._serve, "127.0.0.1", 0, **self._options)
+
+    async def _serve(self, connection: ServerConnection) -> None:
+        self.connections += 1
+        self.request_headers.append(dict(connection.request.headers) if connection.request else {})
+        try:
+            await self._handler(connection)
+        finally:
+            self.close_codes.append(connection.close_code)
+
+
+class SilentServer(_ServerThread):
     """A server that completes the WebSocket handshake, sends one message, then goes mute.
 
     It never reads again, so the client's pings go unanswered: a server that hangs without closing
@@ -79,12 +99,16 @@ class SilentServer:
     """
 
     def __init__(self, first_message: bytes = b'{"value": 1}') -> None:
+        super().__init__()
         self._message = first_message
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._server: asyncio.Server | None = None
         self._writers: list[asyncio.StreamWriter] = []
-        self.connections = 0
+
+    async def _start(self) -> asyncio.Server:
+        return await asyncio.start_server(self._serve, "127.0.0.1", 0)
+
+    async def _before_stop(self) -> None:
+        for writer in self._writers:
+            writer.close()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
@@ -100,38 +124,6 @@ class SilentServer:
         # One unmasked text frame (FIN + opcode 1), as a server sends it; short payloads only.
         writer.write(bytes([0x81, len(self._message)]) + self._message)
         await writer.drain()
-
-    def __enter__(self) -> SilentServer:
-        self._thread.start()
-
-        async def start() -> asyncio.Server:
-            return await asyncio.start_server(self._serve, "127.0.0.1", 0)
-
-        self._server = asyncio.run_coroutine_threadsafe(start(), self._loop).result(10)
-        return self
-
-    def url(self) -> str:
-        assert self._server is not None
-        return f"ws://127.0.0.1:{self._server.sockets[0].getsockname()[1]}/"
-
-    def __exit__(self, *exc: object) -> None:
-        async def stop() -> None:
-            assert self._server is not None
-            for writer in self._writers:
-                writer.close()
-            self._server.close()
-            await self._server.wait_closed()
-
-        asyncio.run_coroutine_threadsafe(stop(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
-
-
-async def record_until_closed(connection: ServerConnection, sink: list[str | bytes]) -> None:
-    """Keep reading what the client sends until it closes."""
-    async for message in connection:
-        sink.append(message)
 
 
 async def stream_forever(connection: ServerConnection) -> None:
