@@ -82,6 +82,15 @@ def test_points_pushed_out_before_sending_are_counted_as_coalesced() -> None:
     assert coalesced == 6
 
 
+def test_unsent_counts_points_since_the_last_take() -> None:
+    ring = SeriesRing(4)
+    assert ring.unsent == 0
+    fill(ring, 0, 6)
+    assert ring.unsent == 6  # two of them already pushed out
+    ring.take_unsent()
+    assert ring.unsent == 0
+
+
 def test_mark_sent() -> None:
     ring = SeriesRing(4)
     fill(ring, 0, 3)

@@ -122,6 +122,11 @@ class SeriesRing:
         self._commit()
         return self._last(self._count)
 
+    @property
+    def unsent(self) -> int:
+        """Points added since the last `take_unsent`, whether or not they are still held."""
+        return self._unsent
+
     def take_unsent(self) -> tuple[F64, F64, int]:
         """The points added since the last call that are still held, and how many were coalesced.
 
