@@ -15,7 +15,7 @@ from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
 from livefeed import LiveChart
-from livefeed._widget import public_source
+from livefeed._redact import public_url as public_source
 
 from .conftest import wait_for
 from .feedserver import FeedServer

@@ -7,12 +7,13 @@ its status; none is raised out of the loop.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import ssl as ssl_module
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import (
@@ -24,6 +25,9 @@ from websockets.exceptions import (
 from websockets.frames import CloseCode
 
 from ._feed import CONNECTION, Feed, Status
+from ._redact import Redactor, public_url
+
+INTERNAL = "internal"
 
 TOO_LARGE = "too_large"
 Reconnect = bool | Literal["always"]
@@ -70,6 +74,24 @@ class Backoff:
         self.failures = 0
 
 
+class RedactingLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """websockets' logger, with credentials masked in every line it writes.
+
+    websockets logs each handshake line at DEBUG level, the request line with its query and the
+    headers with their keys among them: a user who turns its logging on must not see them.
+    """
+
+    def __init__(self, logger: logging.Logger, redactor: Redactor) -> None:
+        super().__init__(logger, {})
+        self._redactor = redactor
+
+    def log(self, level: int, msg: object, *args: Any, **kwargs: Any) -> None:
+        if not self.isEnabledFor(level):
+            return
+        text = str(msg) % args if args else str(msg)
+        self.logger.log(level, self._redactor.redact(text), **kwargs)
+
+
 def describe_close(error: ConnectionClosed, max_size: int | None) -> tuple[str, str]:
     """The error kind and a message for a connection that closed with an error."""
     for frame in (error.sent, error.rcvd):
@@ -98,7 +120,11 @@ async def stream(feed: Feed, options: ConnectOptions) -> None:
         while True:
             feed.set_status("connecting" if first else "reconnecting")
             first = False
-            retry, connected_at = await _connect_once(feed, options)
+            try:
+                retry, connected_at = await _connect_once(feed, options)
+            except Exception as error:  # a bug of ours or of a library: count it, keep trying
+                feed.note(INTERNAL, f"internal error in the connection: {error!r}")
+                retry, connected_at = True, None
             if connected_at is not None and time.monotonic() - connected_at >= _HEALTHY_SECONDS:
                 backoff.reset()
             if not retry or options.reconnect is False:
@@ -131,6 +157,7 @@ async def _connect_once(feed: Feed, options: ConnectOptions) -> tuple[bool, floa
             **({} if options.ssl is None else {"ssl": options.ssl}),  # type: ignore[arg-type]
             open_timeout=options.open_timeout,
             close_timeout=options.close_timeout,
+            logger=RedactingLogger(logging.getLogger("websockets.client"), feed.redactor),
         ) as websocket:
             connected_at = time.monotonic()
             feed.set_status("live")
@@ -170,8 +197,13 @@ async def _connect_once(feed: Feed, options: ConnectOptions) -> tuple[bool, floa
         kind, message = describe_close(error, options.max_size)
         feed.note(kind, message)
         return True, connected_at
-    except (OSError, TimeoutError, InvalidHandshake) as error:
-        feed.note(CONNECTION, f"cannot connect to {options.url}: {error or type(error).__name__}")
+    except (OSError, TimeoutError, asyncio.TimeoutError, InvalidHandshake) as error:
+        # asyncio.TimeoutError is not the built-in TimeoutError before Python 3.11: a handshake
+        # that times out raises it there.
+        reason = str(error) or type(error).__name__
+        if isinstance(error, (TimeoutError, asyncio.TimeoutError)):
+            reason = f"no answer within open_timeout={options.open_timeout} s"
+        feed.note(CONNECTION, f"cannot connect to {public_url(options.url)}: {reason}")
         return True, connected_at
 
 
@@ -180,4 +212,7 @@ async def _receive(feed: Feed, options: ConnectOptions, websocket: ClientConnect
         await websocket.send(options.subscribe)
     ingest = feed.ingest
     async for message in websocket:
-        ingest(message)
+        try:
+            ingest(message)
+        except Exception as error:  # one message must never end the feed
+            feed.note(INTERNAL, f"internal error reading a message: {error!r}")

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from ._pipeline import ChartSpec, Pipeline
+from ._redact import Redactor
 
 Status = Literal["connecting", "live", "reconnecting", "closed", "error"]
 
@@ -21,8 +22,9 @@ CONNECTION = "connection"  # the error kind of every connection failure
 class Feed:
     """A pipeline behind a lock, plus what the connection is doing."""
 
-    def __init__(self, spec: ChartSpec) -> None:
+    def __init__(self, spec: ChartSpec, redactor: Redactor | None = None) -> None:
         self.lock = threading.Lock()
+        self.redactor = redactor or Redactor(None)
         self.pipeline = Pipeline(spec)
         self.status: Status = "closed"
         self.retry_at: float | None = None  # time.monotonic() of the next connection attempt
@@ -43,7 +45,11 @@ class Feed:
             self.pipeline.feed_records(records, now_ms)
 
     def note(self, kind: str, message: str) -> None:
-        """Count a problem met outside the pipeline, and show it as the last error."""
+        """Count a problem met outside the pipeline, and show it as the last error.
+
+        Every connection error comes through here, so this is where credentials are masked.
+        """
+        message = self.redactor.redact(message)
         with self.lock:
             self.pipeline.note(kind, message)
 
