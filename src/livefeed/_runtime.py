@@ -18,12 +18,17 @@ import weakref
 from collections.abc import Callable, Coroutine
 from typing import Any, Protocol, TypeVar
 
+from ._orphans import on_cell_start, orphans
+
 log = logging.getLogger("livefeed")
 
 T = TypeVar("T")
 
 FRAME_RATE = 30  # pump ticks per second: no chart sends more than 30 batches a second
 KERNEL_MESSAGE_RATE = 450  # comm messages per second for all charts together
+# How often charts whose cell ran again are checked for anything still holding them. Each check
+# scans the heap, so it runs only while there are such charts.
+ORPHAN_CHECK_PERIOD = 2.0
 
 
 class Pumped(Protocol):
@@ -34,6 +39,13 @@ class Pumped(Protocol):
 
     def pump_failed(self, error: BaseException) -> None:
         """Make an unexpected error in `pump` visible to the user."""
+
+    @property
+    def cell(self) -> str | None:
+        """The cell that made the chart (see `_orphans.current_cell`)."""
+
+    def stop_orphan(self) -> None:
+        """Stop a chart that nothing holds any more; called on the loop thread."""
 
 
 class TokenBucket:
@@ -65,6 +77,10 @@ class Runtime:
         self.loop.set_exception_handler(self._on_loop_error)
         self.bucket = TokenBucket(KERNEL_MESSAGE_RATE, KERNEL_MESSAGE_RATE / FRAME_RATE * 1.5)
         self._charts: weakref.WeakSet[Any] = weakref.WeakSet()
+        # Charts whose cell ran again: stopped as soon as nothing holds them.
+        self._candidates: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._next_orphan_check = 0.0
+        self._watching_cells = False
         self._rotation = 0
         self.thread = threading.Thread(target=self._run, name="livefeed", daemon=True)
         self.thread.start()
@@ -134,6 +150,28 @@ class Runtime:
     def add(self, chart: Pumped) -> None:
         """Pump `chart` until it is garbage-collected or removed."""
         self._charts.add(chart)
+        if not self._watching_cells:
+            # Registered from the thread that makes the first chart: the shell's own thread.
+            self._watching_cells = on_cell_start(lambda cell: self.call_soon(self._rerun, cell))
+
+    def _rerun(self, cell: str) -> None:
+        """The cell `cell` starts running again: the charts it made before are candidates."""
+        for chart in list(self._charts):
+            if chart.cell == cell:
+                self._candidates.add(chart)
+        self._next_orphan_check = 0.0
+
+    def check_orphans(self, now: float) -> None:
+        """Stop the candidates that nothing holds any more (see `_orphans`)."""
+        if not self._candidates or now < self._next_orphan_check:
+            return
+        self._next_orphan_check = now + ORPHAN_CHECK_PERIOD
+        for chart in orphans(list(self._candidates)):
+            self._candidates.discard(chart)
+            try:
+                chart.stop_orphan()
+            except Exception:
+                log.exception("livefeed: stopping a chart that nothing holds failed")
 
     def discard(self, chart: Pumped) -> None:
         self._charts.discard(chart)
@@ -143,6 +181,7 @@ class Runtime:
         while True:
             started = time.monotonic()
             self.pump_once(started)
+            self.check_orphans(started)
             await asyncio.sleep(max(0.0, period - (time.monotonic() - started)))
 
     def pump_once(self, now: float) -> None:

@@ -12,7 +12,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union, cast
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import anywidget
 import traitlets
@@ -20,7 +20,9 @@ import traitlets
 from ._coerce import XKind
 from ._connection import ConnectOptions, Reconnect, stream
 from ._feed import Feed, Status
+from ._orphans import current_cell
 from ._pipeline import ChartSpec
+from ._redact import Redactor, public_url
 from ._runtime import Runtime, TokenBucket, get_runtime
 from ._snapshot import build_snapshot
 from ._wire import encode, is_sync_request
@@ -37,23 +39,17 @@ SNAPSHOT_PERIOD = 5.0  # seconds between refreshes of the saved-notebook snapsho
 Rows = Union[Mapping[str, Any], Sequence[Mapping[str, Any]], "pd.DataFrame"]
 
 
-def public_source(url: str) -> str:
-    """`url` without user, password, query or fragment: safe to show in the page and to save."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = host if parts.port is None else f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-
-
 def _ssl_context(
     ssl: ssl_module.SSLContext | str | Path | None, url: str
 ) -> ssl_module.SSLContext | None:
-    if ssl is None or isinstance(ssl, ssl_module.SSLContext):
+    if ssl is None:
+        return None
+    if urlsplit(url).scheme != "wss":
+        raise ValueError("ssl= applies to wss:// URLs only; this URL is not encrypted")
+    if isinstance(ssl, ssl_module.SSLContext):
         return ssl
-    if not url.startswith("wss://"):
-        raise ValueError("ssl= applies to wss:// URLs only")
+    if not isinstance(ssl, (str, Path)):
+        raise TypeError(f"ssl= takes an ssl.SSLContext or a CA file, not {type(ssl).__name__}")
     return ssl_module.create_default_context(cafile=str(ssl))
 
 
@@ -88,7 +84,14 @@ class LiveChart(anywidget.AnyWidget):
     `headers` go with the handshake and never reach the browser or a saved notebook. `reconnect`
     (True, False or "always", which also reconnects after a normal close) with exponential backoff
     from `backoff` to `max_backoff` seconds; `ping_interval`/`ping_timeout` detect a dead server;
-    `max_size` bounds one message in bytes; `ssl` is an `ssl.SSLContext` or a CA file for `wss://`.
+    `max_size` bounds one message in bytes; `ssl` is an `ssl.SSLContext` or a CA file for `wss://`;
+    `open_timeout` bounds each connection attempt in seconds.
+
+    Credentials (the URL's user, password and query, every header value) never reach `stats`,
+    the page or a saved notebook: every error text is masked before it is kept.
+
+    When the cell that made a chart runs again and nothing holds the old chart any more (no
+    variable, no container), the old chart stops its feed and closes within a few seconds.
     """
 
     _esm = _asset("widget.js")
@@ -128,6 +131,7 @@ class LiveChart(anywidget.AnyWidget):
         ping_timeout: float | None = 20.0,
         max_size: int | None = 4 * 2**20,
         ssl: ssl_module.SSLContext | str | Path | None = None,
+        open_timeout: float = 10.0,
         **unknown: object,
     ) -> None:
         if unknown:
@@ -136,17 +140,24 @@ class LiveChart(anywidget.AnyWidget):
                 f"LiveChart() got unexpected keyword argument(s) {', '.join(sorted(unknown))}; "
                 f"valid ones are: url, {valid}"
             )
-        if url is not None and urlsplit(url).scheme not in ("ws", "wss"):
-            raise ValueError(f"url must start with ws:// or wss://, not {url!r}")
-        if x_type not in ("auto", "time", "number"):
-            raise ValueError(f"x_type must be 'auto', 'time' or 'number', not {x_type!r}")
-        if reconnect not in (True, False, "always"):
-            raise ValueError(f"reconnect must be True, False or 'always', not {reconnect!r}")
+        _check_options(
+            url,
+            x_type=x_type,
+            reconnect=reconnect,
+            backoff=backoff,
+            max_backoff=max_backoff,
+            ping_interval=ping_interval,
+            ping_timeout=ping_timeout,
+            max_size=max_size,
+            open_timeout=open_timeout,
+            height=height,
+        )
         y_fields = (y,) if isinstance(y, str) else tuple(y)
         spec = ChartSpec(y=y_fields, x=x, group_by=group_by, window=window, x_type=x_type)
-        self._feed = feed = Feed(spec)
+        self._feed = feed = Feed(spec, Redactor(url, headers))
+        ssl_context = _ssl_context(ssl, url or "")
         super().__init__(
-            source="" if url is None else public_source(url),
+            source="" if url is None else public_url(url),
             title=title,
             height=height,
             window=window,
@@ -154,6 +165,9 @@ class LiveChart(anywidget.AnyWidget):
             x_label=x or "time",
             y_label=", ".join(y_fields),
         )
+        self._closed = False
+        # The cell that made this chart: when it runs again, an unheld chart is stopped.
+        self._cell = current_cell()
         self._reset_wanted = False
         self._next_stats = 0.0
         self._next_snapshot = 0.0
@@ -173,7 +187,8 @@ class LiveChart(anywidget.AnyWidget):
                 ping_interval=ping_interval,
                 ping_timeout=ping_timeout,
                 max_size=max_size,
-                ssl=_ssl_context(ssl, url),
+                ssl=ssl_context,
+                open_timeout=open_timeout,
             )
             feed.set_status("connecting")
             self._task = runtime.run_sync(lambda: _start_stream(runtime, feed, options))
@@ -227,7 +242,12 @@ class LiveChart(anywidget.AnyWidget):
         """Feed rows from Python: a dict, a list of dicts, or a DataFrame (one row per record).
 
         They go through the same path as messages from the socket; problems are counted in `stats`.
+        Raises RuntimeError once the chart is closed.
         """
+        if self._closed:
+            raise RuntimeError(
+                "push() on a closed chart: close() ended it; make a new LiveChart to draw more"
+            )
         self._feed.push(_records(rows))
 
     def pause(self) -> None:
@@ -243,6 +263,7 @@ class LiveChart(anywidget.AnyWidget):
 
         With `remove=True` the widget itself is closed too (its views go away, its memory is freed).
         """
+        self._closed = True
         task = self._task
         if task is not None:
             self._runtime.submit(_cancel_and_wait(task)).result(timeout=10)
@@ -263,6 +284,23 @@ class LiveChart(anywidget.AnyWidget):
     def _close_widget(self) -> None:
         self._runtime.discard(self)
         super().close()
+
+    @property
+    def cell(self) -> str | None:
+        """The cell that made this chart, when made in a notebook."""
+        return self._cell
+
+    def stop_orphan(self) -> None:
+        """Stop the feed and close the widget of a chart nothing holds; on the loop thread.
+
+        Its cell ran again, so its view is gone from the page; the widget is closed too, so that
+        its memory goes with it.
+        """
+        self._closed = True
+        if self._task is not None:
+            self._task.cancel()
+        self._feed.set_status("closed")
+        self._close_widget()
 
     def __repr__(self) -> str:
         return f"<LiveChart {self.source or 'push()'} {self.status}>"
@@ -333,6 +371,50 @@ _PARAMETERS = tuple(
 )
 
 
+def _check_options(
+    url: str | None,
+    *,
+    x_type: object,
+    reconnect: object,
+    backoff: object,
+    max_backoff: object,
+    ping_interval: object,
+    ping_timeout: object,
+    max_size: object,
+    open_timeout: object,
+    height: object,
+) -> None:
+    """Raise in the user's cell for options that would otherwise fail later, in the background."""
+    if url is not None:
+        if not isinstance(url, str):
+            raise TypeError(f"url must be a ws:// or wss:// URL or None, not {type(url).__name__}")
+        if urlsplit(url).scheme not in ("ws", "wss"):
+            # The URL itself is not repeated: it may hold a password.
+            raise ValueError(f"url must start with ws:// or wss://, not {public_url(url)!r}")
+    if x_type not in ("auto", "time", "number"):
+        raise ValueError(f"x_type must be 'auto', 'time' or 'number', not {x_type!r}")
+    if reconnect not in (True, False, "always") or type(reconnect) not in (bool, str):
+        raise ValueError(f"reconnect must be True, False or 'always', not {reconnect!r}")
+    for name, value, optional in (
+        ("backoff", backoff, False),
+        ("max_backoff", max_backoff, False),
+        ("open_timeout", open_timeout, False),
+        ("ping_interval", ping_interval, True),
+        ("ping_timeout", ping_timeout, True),
+    ):
+        if value is None and optional:
+            continue
+        if type(value) not in (int, float) or not 0 < value < float("inf"):  # type: ignore[operator]
+            allowed = "a positive number of seconds" + (" or None" if optional else "")
+            raise ValueError(f"{name} must be {allowed}, not {value!r}")
+    if max_backoff < backoff:  # type: ignore[operator]
+        raise ValueError(f"max_backoff ({max_backoff}) must be at least backoff ({backoff})")
+    if max_size is not None and (type(max_size) is not int or max_size < 1):
+        raise ValueError(f"max_size must be a positive number of bytes or None, not {max_size!r}")
+    if type(height) is not int or height < 1:
+        raise ValueError(f"height must be a positive number of pixels, not {height!r}")
+
+
 def _subscribe_text(subscribe: object) -> str | None:
     if subscribe is None or isinstance(subscribe, str):
         return subscribe
@@ -369,7 +451,7 @@ def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _start_stream(runtime: Runtime, feed: Feed, options: ConnectOptions) -> asyncio.Task[None]:
     task = runtime.loop.create_task(
-        stream(feed, options), name=f"livefeed {public_source(options.url)}"
+        stream(feed, options), name=f"livefeed {public_url(options.url)}"
     )
 
     def finished(task: asyncio.Task[None]) -> None:
