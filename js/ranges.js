@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * Axis ranges and searches over sorted x arrays. x values of a series are
- * assumed non-decreasing (points arrive in order); NaN y values are gaps.
+ * non-decreasing: the ring keeps each series sorted by x, whatever order its
+ * points arrive in (a late point is merged into its place). NaN y values are gaps.
  */
 
 /**
@@ -52,7 +53,7 @@ export function nearestIndex(xs, v) {
 
 /**
  * The x extent of several series, or null when all are empty.
- * @param {ArrayLike<number>[]} xsList
+ * @param {ArrayLike<number>[]} xsList each sorted (non-decreasing)
  * @returns {[number, number] | null}
  */
 export function xExtent(xsList) {
@@ -61,13 +62,9 @@ export function xExtent(xsList) {
   for (const xs of xsList) {
     const n = xs.length;
     if (n === 0) continue;
-    // Sorted, so the ends are the extremes; both are checked in case they are not.
-    const a = xs[0];
-    const b = xs[n - 1];
-    if (a < lo) lo = a;
-    if (b < lo) lo = b;
-    if (a > hi) hi = a;
-    if (b > hi) hi = b;
+    // Sorted, so the first x is the least and the last the greatest.
+    if (xs[0] < lo) lo = xs[0];
+    if (xs[n - 1] > hi) hi = xs[n - 1];
   }
   return lo <= hi ? [lo, hi] : null;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { lowerBound, nearestIndex, padY, upperBound, widenX, xExtent, yExtent } from "./ranges.js";
+import { Ring } from "./ring.js";
 
 const f64 = (...v) => Float64Array.from(v);
 
@@ -50,6 +51,47 @@ describe("yExtent", () => {
   it("is null with no visible finite point", () => {
     expect(yExtent([a], 10, 20)).toBeNull();
     expect(yExtent([[f64(0, 1), f64(NaN, NaN)]], 0, 1)).toBeNull();
+  });
+});
+
+describe("ranges over a ring given late points and history", () => {
+  // Live data first, then history and a late point: the ring sorts them into place.
+  const ring = new Ring(1000);
+  const live = Float64Array.from({ length: 300 }, (_, i) => 100 + i);
+  ring.append(live, live.map((x) => x % 7));
+  const history = Float64Array.from({ length: 200 }, (_, i) => i / 4);
+  ring.append(history, history.map((x) => -x));
+  ring.append(Float64Array.of(60), Float64Array.of(1000));
+  const all = [...live, ...history, 60];
+  const ys = [...live.map((x) => x % 7), ...history.map((x) => -x), 1000];
+  const summarise = (a, b, out) => ring.summary(a, b, out);
+
+  it("spans the least to the greatest x given", () => {
+    expect(xExtent([ring.xs()])).toEqual([Math.min(...all), Math.max(...all)]);
+    expect(xExtent([Float64Array.of(70, 80), ring.xs()])).toEqual([0, 399]);
+  });
+
+  it("finds the y extent of the points inside an x range, with or without summaries", () => {
+    for (const [x0, x1] of [
+      [0, 399],
+      [10, 120],
+      [49.75, 60],
+      [61, 99],
+      [150, 1000],
+    ]) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      all.forEach((x, i) => {
+        if (x >= x0 && x <= x1) {
+          lo = Math.min(lo, ys[i]);
+          hi = Math.max(hi, ys[i]);
+        }
+      });
+      const expected = lo <= hi ? [lo, hi] : null;
+      const data = [[ring.xs(), ring.ys()]];
+      expect(yExtent(data, x0, x1)).toEqual(expected);
+      expect(yExtent(data, x0, x1, [summarise])).toEqual(expected);
+    }
   });
 });
 

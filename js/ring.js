@@ -1,12 +1,15 @@
 // @ts-check
 /**
- * A fixed-capacity buffer of (x, y) points that keeps the newest `capacity` points.
+ * A fixed-capacity buffer of (x, y) points, sorted by x, that keeps the `capacity`
+ * points with the greatest x (the chart's binary searches and x extent rely on
+ * the order). Points normally arrive in order and are simply appended; a late
+ * point or history given after live data is merged in (see `append`).
  *
  * The storage is twice the capacity: points are appended at the end, and only when
- * the end reaches 2 × capacity are the newest points copied back to the front. The
+ * the end reaches 2 × capacity are the last points copied back to the front. The
  * live points are therefore always contiguous, so the chart can be handed
- * `subarray` views without copying, and each append costs O(1) amortised (a
- * compaction moves at most `capacity` points and happens at most once per
+ * `subarray` views without copying, and each in-order append costs O(1) amortised
+ * (a compaction moves at most `capacity` points and happens at most once per
  * `capacity` appended points).
  *
  * Alongside, the ring keeps the minimum and maximum finite y of each block of
@@ -97,8 +100,8 @@ export class Ring {
   }
 
   /**
-   * Least and greatest finite y of the points at indices [from, to) (oldest
-   * first, as in `xs()`), and whether any of them is a gap. Writes into `out`.
+   * Least and greatest finite y of the points at indices [from, to) (in the
+   * order of `xs()`), and whether any of them is a gap. Writes into `out`.
    * @param {number} from
    * @param {number} to
    * @param {Summary} out
@@ -171,33 +174,60 @@ export class Ring {
   }
 
   /**
-   * Appends one point.
-   * @param {number} x
-   * @param {number} y
-   */
-  push(x, y) {
-    if (this._end === this._x.length) this._compact(this.capacity - 1);
-    this._x[this._end] = x;
-    this._y[this._end] = y;
-    this._summarise(this._end, this._end + 1);
-    this._end += 1;
-    if (this._end - this._start > this.capacity) this._start += 1;
-  }
-
-  /**
-   * Appends points xs[from..to) and ys[from..to). When more than `capacity` points
-   * arrive at once only the newest `capacity` of them are kept.
+   * Adds the points xs[from..to) and ys[from..to), keeping the ring sorted by x.
+   *
+   * The ring holds the `capacity` points with the greatest x, in non-decreasing x
+   * order; points with equal x stay in the order they were given (older first).
+   * Given points that are in order and not below the greatest x held take the fast
+   * path: a copy at the end, O(1) amortised per point. Anything else (a late point,
+   * history given after live data, a part that is not itself sorted) is merged:
+   * the part is sorted (stable) and merged with the points held above its least
+   * x, at a cost of O(part + points moved), and only the `capacity` points with
+   * the greatest x stay.
+   *
+   * A given point is dropped, and counted, when the ring was full and its x is
+   * below the least x it held (older than the whole window; an x equal to it
+   * enters, and the older point leaves), or when its x is not finite:
+   * NaN has no place in the order, and an infinite x would stand at one end of it
+   * for good (the kernel never sends either). Points that enter and are pushed
+   * out by greater x in the same call are not counted, like any point that leaves
+   * the window.
    * @param {Float64Array} xs
    * @param {Float64Array} ys
    * @param {number} [from]
    * @param {number} [to]
+   * @returns {number} how many of the given points were dropped (0 on the fast path)
    */
   append(xs, ys, from = 0, to = xs.length) {
     if (ys.length < to || xs.length < to || from < 0 || from > to) {
       throw new RangeError(`append: bad range ${from}..${to} for ${xs.length} x and ${ys.length} y values`);
     }
+    if (to === from) return 0;
+    // In order when each x is finite and at least the one before it, starting from
+    // the greatest held (`!(x >= prev)` also catches NaN).
+    let prev = this._end > this._start ? this._x[this._end - 1] : -Infinity;
+    let i = from;
+    for (; i < to; i++) {
+      const x = xs[i];
+      if (!(x >= prev && x - x === 0)) break;
+      prev = x;
+    }
+    if (i === to) {
+      this._appendInOrder(xs, ys, from, to);
+      return 0;
+    }
+    return this._merge(xs, ys, from, to);
+  }
+
+  /**
+   * Appends points known to be sorted, finite and not below the greatest x held.
+   * @param {Float64Array} xs
+   * @param {Float64Array} ys
+   * @param {number} from
+   * @param {number} to
+   */
+  _appendInOrder(xs, ys, from, to) {
     let n = to - from;
-    if (n === 0) return;
     const cap = this.capacity;
     if (n >= cap) {
       // Everything held now is pushed out; keep only the newest `cap` new points.
@@ -219,7 +249,74 @@ export class Ring {
   }
 
   /**
-   * Moves the newest `keep` points (at most those held) to the front of the storage.
+   * The slow path of `append`: sorts the part, drops what cannot be placed or is
+   * older than a full window, and merges the rest into place. Points held below
+   * the least x given stay where they are, so the cost is that of the part plus
+   * the points held above where it starts (a slightly late point moves few).
+   * @param {Float64Array} xs
+   * @param {Float64Array} ys
+   * @param {number} from
+   * @param {number} to
+   * @returns {number} points dropped
+   */
+  _merge(xs, ys, from, to) {
+    const [px, py] = sortedFinite(xs, ys, from, to);
+    let dropped = to - from - px.length;
+    const cap = this.capacity;
+    let lo = 0; // first point of the part that can be kept
+    if (this.length === cap) {
+      // Below the least x of a full window: older than everything kept. The part
+      // is sorted, so these are a prefix of it.
+      const least = this._x[this._start];
+      while (lo < px.length && px[lo] < least) lo++;
+      dropped += lo;
+    }
+    if (lo === px.length) return dropped;
+    if (this.length === 0 || px[lo] >= this._x[this._end - 1]) {
+      // What is left follows everything held (say the late points were all dropped).
+      this._appendInOrder(px, py, lo, px.length);
+      return dropped;
+    }
+    // A part point with `capacity` part points above it is never kept. It is not
+    // counted: taken one by one it would enter, then be pushed out by greater x.
+    lo = Math.max(lo, px.length - cap);
+    const p = px.length - lo;
+    if (this._end + p > this._x.length) this._compact(this.length);
+    const hx = this._x;
+    const hy = this._y;
+    // Held points from `at` up have a greater x than the least given one and
+    // move up; on equal x the given point is newer, so it goes after the held one.
+    let at = this._start;
+    let hi = this._end;
+    while (at < hi) {
+      const mid = (at + hi) >>> 1;
+      if (hx[mid] <= px[lo]) at = mid + 1;
+      else hi = mid;
+    }
+    // Merge from the greatest x down into the free slots past the end; the write
+    // position stays above the held point read next, so nothing unread is overwritten.
+    let w = this._end + p - 1;
+    let a = this._end - 1;
+    for (let b = px.length - 1; b >= lo; w--) {
+      if (a >= at && hx[a] > px[b]) {
+        hx[w] = hx[a];
+        hy[w] = hy[a];
+        a--;
+      } else {
+        hx[w] = px[b];
+        hy[w] = py[b];
+        b--;
+      }
+    }
+    this._end += p;
+    if (this._end - this._start > cap) this._start = this._end - cap;
+    // Slots from `at` changed: summarise again from the start of its block.
+    this._summarise(at & ~(BLOCK - 1), this._end);
+    return dropped;
+  }
+
+  /**
+   * Moves the last `keep` points (at most those held) to the front of the storage.
    * @param {number} keep
    */
   _compact(keep) {
@@ -232,28 +329,18 @@ export class Ring {
     this._summarise(0, k);
   }
 
-  /** The x values held, oldest first: a view that later appends may overwrite. */
+  /** The x values held, in non-decreasing order: a view that later appends may overwrite. */
   xs() {
     return this._x.subarray(this._start, this._end);
   }
 
-  /** The y values held, oldest first: a view that later appends may overwrite. */
+  /** The y values held, in the order of `xs()`: a view that later appends may overwrite. */
   ys() {
     return this._y.subarray(this._start, this._end);
   }
 
-  /** Newest x, or NaN when empty. */
-  get lastX() {
-    return this._end > this._start ? this._x[this._end - 1] : NaN;
-  }
-
-  /** Newest y, or NaN when empty. */
-  get lastY() {
-    return this._end > this._start ? this._y[this._end - 1] : NaN;
-  }
-
   /**
-   * Changes the capacity, keeping the newest points that still fit.
+   * Changes the capacity, keeping the points with the greatest x that still fit.
    * @param {number} capacity
    */
   resize(capacity) {
@@ -271,6 +358,42 @@ export class Ring {
     this._end = xs.length;
     this._summarise(0, this._end);
   }
+}
+
+/**
+ * The points of xs[from..to) and ys[from..to) whose x is finite, sorted by x
+ * (stable: equal x keep their order). A part that is sorted already, as the
+ * kernel sends them, is returned as views without copying.
+ * @param {Float64Array} xs
+ * @param {Float64Array} ys
+ * @param {number} from
+ * @param {number} to
+ * @returns {[Float64Array, Float64Array]}
+ */
+function sortedFinite(xs, ys, from, to) {
+  let sorted = true;
+  let finite = 0;
+  let prev = -Infinity;
+  for (let i = from; i < to; i++) {
+    const x = xs[i];
+    if (x - x !== 0) continue;
+    finite++;
+    if (x < prev) sorted = false;
+    prev = x;
+  }
+  if (sorted && finite === to - from) return [xs.subarray(from, to), ys.subarray(from, to)];
+  /** @type {number[]} */
+  const order = [];
+  for (let i = from; i < to; i++) if (xs[i] - xs[i] === 0) order.push(i);
+  // Array.prototype.sort is stable, so equal x keep their order.
+  if (!sorted) order.sort((i, j) => xs[i] - xs[j]);
+  const px = new Float64Array(order.length);
+  const py = new Float64Array(order.length);
+  for (let k = 0; k < order.length; k++) {
+    px[k] = xs[order[k]];
+    py[k] = ys[order[k]];
+  }
+  return [px, py];
 }
 
 /** @param {number} capacity */

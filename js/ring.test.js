@@ -1,32 +1,39 @@
 import { describe, expect, it } from "vitest";
-import { Ring } from "./ring.js";
+import { BLOCK, Ring } from "./ring.js";
 
 const f64 = (...v) => Float64Array.from(v);
 const range = (a, b) => Float64Array.from({ length: b - a }, (_, i) => a + i);
+/** Appends a single point. */
+const add = (/** @type {Ring} */ r, /** @type {number} */ x, /** @type {number} */ y) => r.append(f64(x), f64(y));
+
+/** A seeded generator of numbers in [0, 1), so a failing case replays. */
+function lcg(seed) {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+}
 
 describe("Ring", () => {
   it("starts empty", () => {
     const r = new Ring(4);
     expect(r.length).toBe(0);
     expect([...r.xs()]).toEqual([]);
-    expect(r.lastX).toBeNaN();
-    expect(r.lastY).toBeNaN();
   });
 
   it("keeps points in order below capacity", () => {
     const r = new Ring(4);
-    r.push(1, 10);
-    r.push(2, 20);
+    expect(add(r, 1, 10)).toBe(0);
+    expect(add(r, 2, 20)).toBe(0);
     expect([...r.xs()]).toEqual([1, 2]);
     expect([...r.ys()]).toEqual([10, 20]);
-    expect(r.lastX).toBe(2);
-    expect(r.lastY).toBe(20);
   });
 
   it("drops the oldest points one by one past capacity, through several compactions", () => {
     const r = new Ring(3);
     for (let i = 0; i < 20; i++) {
-      r.push(i, i * 10);
+      add(r, i, i * 10);
       const first = Math.max(0, i - 2);
       expect([...r.xs()]).toEqual([...range(first, i + 1)]);
       expect([...r.ys()]).toEqual([...range(first, i + 1)].map((v) => v * 10));
@@ -60,7 +67,7 @@ describe("Ring", () => {
     r.append(range(0, 10), range(0, 10).map((v) => v * 2));
     expect([...r.xs()]).toEqual([6, 7, 8, 9]);
     expect([...r.ys()]).toEqual([12, 14, 16, 18]);
-    r.push(10, 20);
+    add(r, 10, 20);
     expect([...r.xs()]).toEqual([7, 8, 9, 10]);
   });
 
@@ -87,9 +94,8 @@ describe("Ring", () => {
     expect(() => r.append(range(0, 5), range(0, 5), 3, 2)).toThrow(RangeError);
   });
 
-  it("matches a naive model under random appends", () => {
-    let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  it("matches a naive model under random in-order appends", () => {
+    const rand = lcg(42);
     const cap = 37;
     const r = new Ring(cap);
     let model = [];
@@ -99,7 +105,7 @@ describe("Ring", () => {
       const xs = range(next, next + n);
       next += n;
       if (rand() < 0.3) {
-        for (let i = 0; i < n; i++) r.push(xs[i], -xs[i]);
+        for (let i = 0; i < n; i++) add(r, xs[i], -xs[i]);
       } else {
         r.append(xs, xs.map((v) => -v));
       }
@@ -120,7 +126,7 @@ describe("Ring", () => {
     r.append(f64(1, 2), f64(1, 2));
     r.clear();
     expect(r.length).toBe(0);
-    r.push(5, 6);
+    add(r, 5, 6);
     expect([...r.xs()]).toEqual([5]);
   });
 
@@ -138,8 +144,8 @@ describe("Ring", () => {
 
   it("treats a capacity below 1 as 1", () => {
     const r = new Ring(0);
-    r.push(1, 1);
-    r.push(2, 2);
+    add(r, 1, 1);
+    add(r, 2, 2);
     expect([...r.xs()]).toEqual([2]);
   });
 });
@@ -162,12 +168,8 @@ describe("Ring.summary", () => {
     return { lo, hi, gap };
   };
 
-  it("agrees with a walk over the points through appends, pushes, compactions and resizes", () => {
-    let seed = 7;
-    const rand = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
+  it("agrees with a walk over the points through appends, compactions and resizes", () => {
+    const rand = lcg(7);
     const value = () => {
       const u = rand();
       return u < 0.01 ? NaN : u < 0.015 ? Infinity : u < 0.02 ? -Infinity : Math.round(rand() * 1000) - 500;
@@ -182,11 +184,11 @@ describe("Ring.summary", () => {
         const xs = new Float64Array(n);
         const ys = new Float64Array(n);
         for (let i = 0; i < n; i++) {
-          xs[i] = rand() < 0.005 ? NaN : x++;
+          xs[i] = x++;
           ys[i] = value();
         }
         r.append(xs, ys);
-      } else if (op < 0.95) r.push(x++, value());
+      } else if (op < 0.95) add(r, x++, value());
       else r.resize(300 + Math.floor(rand() * 800));
       for (let q = 0; q < 5; q++) {
         const from = Math.floor(rand() * (r.length + 10)) - 5;
@@ -197,3 +199,204 @@ describe("Ring.summary", () => {
     }
   });
 });
+
+describe("Ring keeps x sorted", () => {
+  it("sorts points given one at a time out of order", () => {
+    const r = new Ring(10);
+    for (const x of [5, 1, 9, 3]) add(r, x, x * 10);
+    expect([...r.xs()]).toEqual([1, 3, 5, 9]);
+    expect([...r.ys()]).toEqual([10, 30, 50, 90]);
+  });
+
+  it("sorts a part that is not itself sorted", () => {
+    const r = new Ring(10);
+    expect(r.append(f64(5, 1, 9, 3), f64(50, 10, 90, 30))).toBe(0);
+    expect([...r.xs()]).toEqual([1, 3, 5, 9]);
+    expect([...r.ys()]).toEqual([10, 30, 50, 90]);
+  });
+
+  it("merges history given after live data into a ring that is not full", () => {
+    const r = new Ring(10);
+    r.append(f64(10, 11, 12), f64(100, 110, 120));
+    expect(r.append(f64(1, 2, 3), f64(-1, -2, -3))).toBe(0);
+    expect([...r.xs()]).toEqual([1, 2, 3, 10, 11, 12]);
+    expect([...r.ys()]).toEqual([-1, -2, -3, 100, 110, 120]);
+    // Interleaved with what is held, and more than fits: the greatest x stay.
+    expect(r.append(f64(0, 2.5, 10.5, 11.5, 13), f64(0, 25, 105, 115, 130))).toBe(0);
+    expect([...r.xs()]).toEqual([1, 2, 2.5, 3, 10, 10.5, 11, 11.5, 12, 13]);
+    expect([...r.ys()]).toEqual([-1, -2, 25, -3, 100, 105, 110, 115, 120, 130]);
+    // Appending in order afterwards continues from the merged storage.
+    expect(r.append(f64(14, 15), f64(140, 150))).toBe(0);
+    expect([...r.xs()]).toEqual([2.5, 3, 10, 10.5, 11, 11.5, 12, 13, 14, 15]);
+  });
+
+  it("drops and counts points older than the oldest held by a full ring", () => {
+    const r = new Ring(4);
+    r.append(f64(10, 11, 12, 13), f64(1, 2, 3, 4));
+    // 5 and 9.5 are below 10; 11.5 enters, and 14 pushes out what is least.
+    expect(r.append(f64(5, 9.5, 11.5, 14), f64(50, 95, 115, 140))).toBe(2);
+    expect([...r.xs()]).toEqual([11.5, 12, 13, 14]);
+    expect([...r.ys()]).toEqual([115, 3, 4, 140]);
+    expect(add(r, 1, 1)).toBe(1);
+    expect([...r.xs()]).toEqual([11.5, 12, 13, 14]);
+    // An x equal to the least held is not older: it enters and the older point leaves.
+    expect(add(r, 11.5, -1)).toBe(0);
+    expect([...r.xs()]).toEqual([11.5, 12, 13, 14]);
+    expect([...r.ys()]).toEqual([-1, 3, 4, 140]);
+  });
+
+  it("does not count points that enter a ring that is not full and then leave", () => {
+    const r = new Ring(3);
+    add(r, 10, 10);
+    expect(r.append(f64(3, 1, 20, 21, 22), f64(3, 1, 20, 21, 22))).toBe(0);
+    expect([...r.xs()]).toEqual([20, 21, 22]);
+  });
+
+  it("keeps points of equal x in the order given", () => {
+    const r = new Ring(10);
+    r.append(f64(1, 2, 3), f64(10, 20, 30));
+    add(r, 2, 21);
+    expect([...r.xs()]).toEqual([1, 2, 2, 3]);
+    expect([...r.ys()]).toEqual([10, 20, 21, 30]);
+    r.append(f64(3, 1, 3, 1), f64(31, 11, 32, 12));
+    expect([...r.xs()]).toEqual([1, 1, 1, 2, 2, 3, 3, 3]);
+    expect([...r.ys()]).toEqual([10, 11, 12, 20, 21, 30, 31, 32]);
+  });
+
+  it("drops and counts points whose x is not finite", () => {
+    const r = new Ring(10);
+    expect(r.append(f64(1, NaN, 2, Infinity, -Infinity, 3), f64(1, 9, 2, 9, 9, 3))).toBe(3);
+    expect([...r.xs()]).toEqual([1, 2, 3]);
+    expect([...r.ys()]).toEqual([1, 2, 3]);
+    expect(add(r, NaN, 5)).toBe(1);
+    expect(r.append(f64(4, NaN), f64(4, 5), 0, 2)).toBe(1);
+    expect([...r.xs()]).toEqual([1, 2, 3, 4]);
+  });
+
+  it("merges a sub-range of the arrays only", () => {
+    const r = new Ring(10);
+    r.append(f64(5, 6), f64(5, 6));
+    expect(r.append(f64(100, 1, 0, 200), f64(100, 1, 0, 200), 1, 3)).toBe(0);
+    expect([...r.xs()]).toEqual([0, 1, 5, 6]);
+  });
+
+  it("equals a model (all points given, sorted stably, the greatest capacity kept) under random appends", () => {
+    const rand = lcg(2024);
+    for (let round = 0; round < 60; round++) {
+      let cap = 1 + Math.floor(rand() * (rand() < 0.3 ? 4 : 80));
+      const r = new Ring(cap);
+      /** @type {Array<{x: number, y: number}>} every finite point given, in the order given */
+      let all = [];
+      /** the ring kept point by point: a late point is dropped when below the least of a full window */
+      /** @type {Array<{x: number, y: number}>} */
+      let stepwise = [];
+      let next = 0; // the live edge
+      let y = 0;
+      for (let step = 0; step < 80; step++) {
+        const op = rand();
+        if (op < 0.05) {
+          cap = 1 + Math.floor(rand() * 80);
+          r.resize(cap);
+          all = all.slice(-cap);
+          stepwise = stepwise.slice(-cap);
+          continue;
+        }
+        const n = Math.floor(rand() * (rand() < 0.1 ? 3 * cap : 12));
+        const xs = new Float64Array(n);
+        const ys = new Float64Array(n);
+        const kind = rand();
+        for (let i = 0; i < n; i++) {
+          let x;
+          if (kind < 0.4) x = next += Math.floor(rand() * 3); // live, in order, with ties
+          else if (kind < 0.6) x = next - 40 + Math.floor(rand() * 45); // late points, unsorted
+          else if (kind < 0.8) x = next - 100 + i; // history, sorted
+          else x = Math.floor(rand() * (next + 5)); // anywhere, unsorted
+          xs[i] = rand() < 0.02 ? NaN : x;
+          ys[i] = y++;
+        }
+        const from = n > 0 && rand() < 0.2 ? Math.floor(rand() * n) : 0;
+        const dropped = r.append(xs, ys, from, n);
+        const given = [];
+        for (let i = from; i < n; i++) given.push({ x: xs[i], y: ys[i] });
+        const finite = given.filter((p) => Number.isFinite(p.x));
+        all = [...all, ...finite].sort((a, b) => a.x - b.x).slice(-cap); // Array sort is stable
+        let expectDropped = given.length - finite.length;
+        for (const p of [...finite].sort((a, b) => a.x - b.x)) {
+          if (stepwise.length === cap && p.x < stepwise[0].x) {
+            expectDropped += 1;
+            continue;
+          }
+          let at = stepwise.length;
+          while (at > 0 && stepwise[at - 1].x > p.x) at--;
+          stepwise.splice(at, 0, p);
+          if (stepwise.length > cap) stepwise.shift();
+        }
+        expect(stepwise).toEqual(all);
+        expect([...r.xs()]).toEqual(all.map((p) => p.x));
+        expect([...r.ys()]).toEqual(all.map((p) => p.y));
+        expect(dropped).toBe(expectDropped);
+      }
+    }
+  });
+
+  it("keeps the block summaries exact through in-order and out-of-order appends", () => {
+    const rand = lcg(99);
+    const value = () => {
+      const u = rand();
+      return u < 0.01 ? NaN : u < 0.015 ? Infinity : u < 0.02 ? -Infinity : Math.round(rand() * 1000) - 500;
+    };
+    const out = { lo: 0, hi: 0, gap: false };
+    for (let round = 0; round < 8; round++) {
+      const cap = 200 + Math.floor(rand() * 600);
+      const r = new Ring(cap);
+      /** @type {Array<{x: number, y: number}>} the model: the greatest `cap` points, sorted stably */
+      let model = [];
+      let next = 0;
+      for (let step = 0; step < 120; step++) {
+        const n = 1 + Math.floor(rand() * (rand() < 0.05 ? 2 * cap : 100));
+        const late = rand() < 0.35;
+        const xs = new Float64Array(n);
+        const ys = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          xs[i] = late ? next - Math.floor(rand() * cap) : (next += Math.floor(rand() * 2));
+          ys[i] = value();
+        }
+        r.append(xs, ys);
+        const given = Array.from(xs, (x, i) => ({ x, y: ys[i] }));
+        model = [...model, ...given].sort((a, b) => a.x - b.x).slice(-cap);
+        for (let q = 0; q < 6; q++) {
+          const from = Math.floor(rand() * (model.length + 10)) - 5;
+          const to = from + Math.floor(rand() * (model.length + 10));
+          expect(r.summary(from, to, out)).toEqual(bruteModel(model, from, to));
+        }
+        // Short ranges (a few blocks) all along the ring, where a stale block shows.
+        for (let from = 0; from < model.length; from += 1 + Math.floor(rand() * 40)) {
+          const to = from + 2 * BLOCK + Math.floor(rand() * 3 * BLOCK);
+          expect(r.summary(from, to, out)).toEqual(bruteModel(model, from, to));
+        }
+        expect(r.summary(0, model.length, out)).toEqual(bruteModel(model, 0, model.length));
+      }
+    }
+  });
+});
+
+/**
+ * Least and greatest finite y and any gap over model[from..to), point by point.
+ * @param {Array<{x: number, y: number}>} model
+ * @param {number} from
+ * @param {number} to
+ */
+function bruteModel(model, from, to) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let gap = false;
+  for (let i = Math.max(0, from); i < Math.min(model.length, to); i++) {
+    const { x, y } = model[i];
+    if (Number.isFinite(y)) {
+      lo = Math.min(lo, y);
+      hi = Math.max(hi, y);
+    }
+    if (!Number.isFinite(y) || !Number.isFinite(x)) gap = true;
+  }
+  return { lo, hi, gap };
+}

@@ -12,7 +12,8 @@
  * Walking the points themselves still costs one step per point, which for a
  * window of a million points is most of a frame. Given a `summarise` function
  * (the ring buffer's block summaries), a column holding many points is found by
- * a galloping search on x (sorted) and folded from the summary of its index
+ * a galloping search on x (sorted: the ring keeps each series in x order, late
+ * points included) and folded from the summary of its index
  * range instead, unless that range holds a gap, which is walked point by point
  * as before. The path drawn is the same either way.
  */

@@ -128,3 +128,55 @@ describe("traceLine with summaries", () => {
     expect(folded).toBeGreaterThan(1000); // the summaries were used
   });
 });
+
+describe("traceLine over a ring given points out of order", () => {
+  it("draws left to right, the same with summaries as point by point", () => {
+    const rand = (() => {
+      let s = 5;
+      return () => {
+        s = (s * 1103515245 + 12345) % 2147483648;
+        return s / 2147483648;
+      };
+    })();
+    let folded = 0;
+    for (let trial = 0; trial < 20; trial++) {
+      const cap = 2000 + Math.floor(rand() * 3000);
+      const ring = new Ring(cap);
+      let x = 1000;
+      // Live data in order, with late points and history merged in between.
+      for (let step = 0; step < 30; step++) {
+        const n = 1 + Math.floor(rand() * 400);
+        const late = rand() < 0.3;
+        const xs = new Float64Array(n);
+        const ys = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          xs[i] = late ? x - rand() * 1500 : (x += rand());
+          ys[i] = rand() < 0.002 ? NaN : Math.sin(xs[i] / 20) * 100 + rand() * 10;
+        }
+        if (late) xs.sort();
+        ring.append(xs, ys);
+      }
+      const rx = ring.xs();
+      const ry = ring.ys();
+      const n = rx.length;
+      const width = 50 + rand() * 800;
+      const min = rx[0];
+      const max = rx[n - 1];
+      const toPx = (/** @type {number} */ v) => 10 + ((v - min) * width) / (max - min);
+      const toPy = (/** @type {number} */ v) => 5 + (120 - v) * 0.7;
+      const plain = recorder();
+      traceLine(plain, rx, ry, 0, n - 1, toPx, toPy);
+      const fast = recorder();
+      traceLine(fast, rx, ry, 0, n - 1, toPx, toPy, (a, b, out) => {
+        folded += 1;
+        return ring.summary(a, b, out);
+      });
+      expect(fast.ops).toEqual(plain.ops);
+      // Columns never go back, the points being in x order (save the one pixel of a
+      // lone point's stub, after which a run may start again in the same column).
+      const back = plain.ops.findIndex((op, k) => k > 0 && op[1] < plain.ops[k - 1][1] - 1);
+      expect(back).toBe(-1);
+    }
+    expect(folded).toBeGreaterThan(100); // the summaries were used
+  });
+});
