@@ -97,7 +97,9 @@ def _held(obj: object, depth: int, visited: set[int], ignored: set[int], skip: i
     if depth > _MAX_DEPTH or len(visited) > _MAX_VISITS:
         return True
     visited.add(id(obj))
-    for referrer in gc.get_referrers(obj):
+    referrers = gc.get_referrers(obj)
+    visited.add(id(referrers))  # this list holds what it lists: it must not count as a holder
+    for referrer in referrers:
         if id(referrer) in ignored or id(referrer) in visited or id(referrer) == skip:
             continue
         if isinstance(referrer, types.FrameType):
@@ -107,7 +109,12 @@ def _held(obj: object, depth: int, visited: set[int], ignored: set[int], skip: i
         if isinstance(referrer, types.MethodType) and referrer.__self__ is obj:
             continue  # its own handlers, held by its comm and its trait machinery
         if isinstance(referrer, dict):
-            names = [key for key, value in referrer.items() if value is obj]
+            # A loop, not a comprehension: a comprehension would capture `obj` in a closure cell
+            # (before Python 3.12), and that cell would then hold the very object looked at.
+            names = []
+            for key, value in referrer.items():
+                if value is obj:
+                    names.append(key)
             if names and all(isinstance(n, str) and _OUTPUT_CACHE_NAME.fullmatch(n) for n in names):
                 continue
             if "__name__" in referrer and "__builtins__" in referrer:

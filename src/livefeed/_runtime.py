@@ -80,6 +80,7 @@ class Runtime:
         # Charts whose cell ran again: stopped as soon as nothing holds them.
         self._candidates: weakref.WeakSet[Any] = weakref.WeakSet()
         self._next_orphan_check = 0.0
+        self.orphan_checks = 0  # checks made so far: lets a test wait for one to happen
         self._watching_cells = False
         self._rotation = 0
         self.thread = threading.Thread(target=self._run, name="livefeed", daemon=True)
@@ -166,7 +167,9 @@ class Runtime:
         if not self._candidates or now < self._next_orphan_check:
             return
         self._next_orphan_check = now + ORPHAN_CHECK_PERIOD
-        for chart in orphans(list(self._candidates)):
+        found = orphans(list(self._candidates))
+        self.orphan_checks += 1
+        for chart in found:
             self._candidates.discard(chart)
             try:
                 chart.stop_orphan()

@@ -1,0 +1,138 @@
+"""Re-running a chart's cell in a real kernel: the old chart stops unless something holds it.
+
+The feed is a real WebSocket server in this process; the charts live in a real ipykernel, where
+ipywidgets' registry, the comm and IPython's output cache all keep references to every chart.
+A connection is open from the server's first message until it sees the close.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from websockets.asyncio.server import ServerConnection
+
+from .conftest import wait_for
+from .feedserver import FeedServer
+from .test_kernel import Kernel, kernel  # the fixture
+
+pytestmark = pytest.mark.kernel
+
+
+class CountingServer(FeedServer):
+    """Streams to every client until it leaves, and knows how many are connected now."""
+
+    def __init__(self) -> None:
+        super().__init__(self._stream)
+
+    async def _stream(self, connection: ServerConnection) -> None:
+        i = 0
+        while True:
+            await connection.send(f'{{"value": {i}}}')
+            i += 1
+            try:
+                await connection.recv()  # nothing comes; this only waits for the close
+            except Exception:
+                return
+
+    @property
+    def open_now(self) -> int:
+        return self.connections - len(self.close_codes)
+
+
+@pytest.fixture
+def server() -> Iterator[CountingServer]:
+    with CountingServer() as running:
+        yield running
+
+
+def checks_done(running: Kernel) -> int:
+    found = running.run("", n="livefeed._runtime.get_runtime().orphan_checks")
+    return int(found["n"])
+
+
+def wait_for_two_checks(running: Kernel) -> None:
+    """Wait until the runtime has looked for orphans twice more: whatever it decides is done."""
+    before = checks_done(running)
+    wait_for(lambda: checks_done(running) >= before + 2, what="two orphan checks")
+
+
+def run_in_cell(running: Kernel, code: str, cell_id: str) -> None:
+    """Run `code` as JupyterLab does: the execute request names the cell it comes from."""
+    content: dict[str, Any] = {
+        "code": code,
+        "silent": False,
+        "store_history": True,
+        "user_expressions": {},
+        "allow_stdin": False,
+    }
+    message = running.client.session.msg("execute_request", content, metadata={"cellId": cell_id})
+    running.client.shell_channel.send(message)
+    while True:
+        reply = running.client.shell_channel.get_msg(timeout=60)
+        if reply["parent_header"].get("msg_id") == message["header"]["msg_id"]:
+            break
+    assert reply["content"]["status"] == "ok", reply["content"]
+
+
+CELLS = {
+    "assigned and shown": "chart = LiveChart(URL)\nchart",
+    "assigned and displayed": "chart = LiveChart(URL)\ndisplay(chart)",
+    "in a box": "box = HBox([LiveChart(URL)])\nbox",
+}
+
+
+@pytest.mark.parametrize("cell", list(CELLS))
+def test_five_runs_of_a_chart_cell_leave_one_connection(
+    kernel: Kernel,
+    server: CountingServer,
+    cell: str,
+) -> None:
+    kernel.run(
+        "from IPython.display import display\nfrom ipywidgets import HBox\n"
+        f"from livefeed import LiveChart\nURL = {server.url()!r}"
+    )
+    for _ in range(5):
+        kernel.run(CELLS[cell])
+    wait_for(lambda: server.open_now == 1, what="the old charts to close their connections")
+    assert server.close_codes == [1000] * 4  # each left with a proper close frame
+    name = "box.children[0]" if cell == "in a box" else "chart"
+    found = kernel.run("", status=f"{name}.status", points=f"{name}.stats['points']")
+    assert found["status"] == "live"
+
+
+def test_a_chart_held_elsewhere_keeps_running(
+    kernel: Kernel,
+    server: CountingServer,
+) -> None:
+    kernel.run(f"from livefeed import LiveChart\nURL = {server.url()!r}\nkept = []")
+    kernel.run("LiveChart(URL)")  # a chart alone in a cell that never runs again
+    for _ in range(3):
+        kernel.run("chart = LiveChart(URL)\nkept.append(chart)")
+    kernel.run("other = LiveChart(URL)\nalias = other")
+    kernel.run("other = LiveChart(URL)")
+    wait_for(lambda: server.connections == 6, what="six connections")
+    wait_for_two_checks(kernel)
+    assert server.open_now == 6
+    found = kernel.run("", kept="[c.status for c in kept]", alias="alias.status")
+    assert found == {"kept": ["live"] * 3, "alias": "live"}
+    # Let go of the three held charts: they go too, once their cell runs again.
+    kernel.run("kept.clear()")
+    kernel.run("chart = LiveChart(URL)\nkept.append(chart)")
+    wait_for(lambda: server.open_now == 4, what="the released charts to close")
+
+
+def test_an_edited_cell_run_again_is_the_same_cell(
+    kernel: Kernel,
+    server: CountingServer,
+) -> None:
+    kernel.run(f"from livefeed import LiveChart\nURL = {server.url()!r}")
+    cell = str(uuid.uuid4())
+    run_in_cell(kernel, "chart = LiveChart(URL)", cell)
+    run_in_cell(kernel, "chart = LiveChart(URL, title='edited')", cell)
+    run_in_cell(kernel, "chart = LiveChart(URL, title='edited again')", cell)
+    wait_for(lambda: server.open_now == 1, what="the charts of earlier runs to close")
+    found = kernel.run("", title="chart.title", status="chart.status")
+    assert found == {"title": "edited again", "status": "live"}
