@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 import time
 from typing import Any
 
@@ -228,11 +229,36 @@ def test_window_bounds_what_python_keeps(charts: list[LiveChart]) -> None:
         ({"window": 0}, ValueError, "window"),
         ({"x_type": "date"}, ValueError, "x_type"),
         ({"reconnect": "sometimes"}, ValueError, "reconnect"),
+        ({"reconnect": 1}, ValueError, "reconnect"),
+        ({"url": "ws://h/", "ssl": "ca.pem"}, ValueError, "wss://"),
+        ({"url": "ws://h/", "ssl": ssl.create_default_context()}, ValueError, "wss://"),
+        ({"ssl": ssl.create_default_context()}, ValueError, "wss://"),
+        ({"url": "wss://h/", "ssl": 42}, TypeError, "SSLContext or a CA file"),
+        ({"url": 42}, TypeError, "URL or None"),
+        ({"backoff": 0}, ValueError, "backoff must be a positive number"),
+        ({"backoff": float("nan")}, ValueError, "backoff"),
+        ({"backoff": 5, "max_backoff": 1}, ValueError, "at least backoff"),
+        ({"ping_interval": -1}, ValueError, "ping_interval"),
+        ({"ping_timeout": "20"}, ValueError, "ping_timeout"),
+        ({"open_timeout": 0}, ValueError, "open_timeout"),
+        ({"max_size": 0}, ValueError, "max_size"),
+        ({"max_size": 1.5}, ValueError, "max_size"),
+        ({"height": 0}, ValueError, "height"),
     ],
 )
 def test_arguments_are_checked(kwargs: dict[str, Any], error: type[Exception], text: str) -> None:
     with pytest.raises(error, match=text):
         LiveChart(**kwargs)
+
+
+def test_push_after_close_says_why(charts: list[LiveChart]) -> None:
+    chart = LiveChart(None, y="v")
+    charts.append(chart)
+    chart.push({"v": 1})
+    chart.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        chart.push({"v": 2})
+    assert chart.stats["points"] == 1
 
 
 def test_unknown_path_refusal_is_not_retried_in_a_storm(charts: list[LiveChart]) -> None:
