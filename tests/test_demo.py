@@ -324,12 +324,69 @@ def test_lab_address_is_repeated_pointing_at_the_notebook(
         b"[I ServerApp] http://localhost:8888/lab?token=abc\n"
         b"[I ServerApp]     http://127.0.0.1:8888/lab?token=abc\n"
     )
-    _relay_log(io.BytesIO(log), "quickstart.ipynb")
+    kept = io.BytesIO()
+    _relay_log(io.BytesIO(log), "quickstart.ipynb", kept)
     out, err = capsys.readouterr()
     assert (
         out == "livefeed demo notebook: http://localhost:8888/lab/tree/quickstart.ipynb?token=abc\n"
     )
-    assert err == log.decode()
+    assert err == ""
+    assert kept.getvalue() == log
+
+
+def test_demo_with_lab_prints_its_own_lines_and_keeps_lab_log_in_a_file(tmp_path: Path) -> None:
+    """What a newcomer sees on `make demo`: four short lines, the address, nothing alarming."""
+    env = {
+        **child_env(),
+        "TMPDIR": str(tmp_path),
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+    }
+    work = tmp_path / "work"
+    work.mkdir()
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "livefeed", "demo", "--port", "0", "--no-browser"),
+            *("--", "--ServerApp.port=0", "--ServerApp.port_retries=0"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=work,
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+    reader = threading.Thread(target=read_lines, args=(proc.stdout, lines), daemon=True)
+    reader.start()
+    out: list[str] = []
+    try:
+        while not out or not out[-1].startswith("livefeed demo notebook:"):
+            line = lines.get(timeout=120)
+            assert line is not None, f"the demo ended early: {out}; {proc.stderr.read()}"  # type: ignore[union-attr]
+            out.append(line.rstrip("\n"))
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=TIMEOUT) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        reader.join(timeout=TIMEOUT)
+    assert proc.stderr is not None and proc.stdout is not None
+    err = proc.stderr.read()
+    proc.stdout.close()
+    proc.stderr.close()
+    log_path = tmp_path / "livefeed-demo-jupyterlab.log"
+    assert out[0] == "Copied the quickstart notebook to livefeed-demo/quickstart.ipynb"
+    assert out[1].startswith("livefeed demo source: ws://127.0.0.1:")
+    assert out[2] == (
+        f"Starting JupyterLab on livefeed-demo/quickstart.ipynb (its log: {log_path}) ..."
+    )
+    assert out[3].startswith("livefeed demo notebook: http://")
+    assert "/lab/tree/quickstart.ipynb" in out[3]
+    assert len(out) == 4
+    assert err.strip() == "Stopping JupyterLab and the demo source ..."
+    assert "Jupyter Server" in log_path.read_text()
 
 
 def test_packaged_quickstart_is_copied_once(tmp_path: Path) -> None:

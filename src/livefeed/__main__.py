@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -169,12 +170,22 @@ def run_demo(
             return _wait_for_interrupt(handle)
         status = _run_lab(notebook, base, browser=browser, lab_args=lab_args)
         if status != 0:
-            _error(f"JupyterLab exited with status {status}; see its log above.")
+            _error(f"JupyterLab exited with status {status}; its log: {lab_log_path()}")
         return status
 
 
+def lab_log_path() -> Path:
+    """Where JupyterLab's own log goes: a file, so the terminal shows livefeed's lines only."""
+    return Path(tempfile.gettempdir()) / "livefeed-demo-jupyterlab.log"
+
+
 def _run_lab(notebook: Path, base_url: str, *, browser: bool, lab_args: Sequence[str]) -> int:
-    """Run JupyterLab on ``notebook`` until it exits or Ctrl-C; returns the exit status."""
+    """Run JupyterLab on ``notebook`` until it exits or Ctrl-C; returns the exit status.
+
+    JupyterLab's output (its startup lines, its build check's warnings, kernel messages) goes to
+    the file `lab_log_path()`, named on the terminal; only the notebook's address is repeated.
+    If JupyterLab fails, the end of its log is shown.
+    """
     command = [sys.executable, "-m", "jupyter", "lab", str(notebook), *lab_args]
     if not browser:
         command.append("--no-browser")
@@ -182,45 +193,57 @@ def _run_lab(notebook: Path, base_url: str, *, browser: bool, lab_args: Sequence
         # JupyterLab refuses to run as root unless told; containers and fresh CI machines are root.
         command.append("--allow-root")
     env = {**os.environ, ENV_VAR: base_url}
-    print(f"Starting JupyterLab on {notebook} ...", flush=True)
-    # JupyterLab runs in its own process group so that the terminal's Ctrl-C reaches only this
-    # process: JupyterLab answers a single SIGINT with an interactive "shut down? (y/[n])"
-    # question, whereas SIGTERM, sent below, shuts it down at once and cleanly.
-    if sys.platform == "win32":
+    log_path = lab_log_path()
+    print(f"Starting JupyterLab on {notebook} (its log: {log_path}) ...", flush=True)
+    with open(log_path, "wb") as log:
+        # JupyterLab runs in its own process group so that the terminal's Ctrl-C reaches only
+        # this process: JupyterLab answers a single SIGINT with an interactive "shut down?
+        # (y/[n])" question, whereas SIGTERM, sent below, shuts it down at once and cleanly.
+        group: dict[str, object] = (
+            {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+            if sys.platform == "win32"
+            else {"start_new_session": True}
+        )
         proc = subprocess.Popen(
             command,
             env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
             stderr=subprocess.PIPE,
-            creationflags=subprocess.CREATE_NEW_PROCESS_GROUP,
+            **group,  # type: ignore[call-overload]
         )
-    else:
-        proc = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, start_new_session=True)
-    assert proc.stderr is not None
-    relay = threading.Thread(
-        target=_relay_log, args=(proc.stderr, notebook.name), name="livefeed-lab-log", daemon=True
-    )
-    relay.start()
-    try:
-        status = proc.wait()
-    except KeyboardInterrupt:
-        print("\nStopping JupyterLab and the demo source ...", file=sys.stderr, flush=True)
-        _terminate(proc)
-        status = 0
-    relay.join(timeout=5.0)
-    proc.stderr.close()
+        assert proc.stderr is not None
+        relay = threading.Thread(
+            target=_relay_log,
+            args=(proc.stderr, notebook.name, log),
+            name="livefeed-lab-log",
+            daemon=True,
+        )
+        relay.start()
+        try:
+            status: int = proc.wait()
+        except KeyboardInterrupt:
+            print("\nStopping JupyterLab and the demo source ...", file=sys.stderr, flush=True)
+            _terminate(proc)
+            status = 0
+        relay.join(timeout=5.0)
+        proc.stderr.close()
+    if status != 0:
+        tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-20:]
+        print("\n".join(["The end of JupyterLab's log:", *tail]), file=sys.stderr, flush=True)
     return status
 
 
-def _relay_log(stream: IO[bytes], notebook_name: str) -> None:
-    """Pass JupyterLab's log through to stderr and repeat its first address on stdout.
+def _relay_log(stream: IO[bytes], notebook_name: str, log: IO[bytes]) -> None:
+    """Copy JupyterLab's log into `log` and announce its first address on stdout.
 
-    The address repeated points at the notebook itself (JupyterLab's root is the notebook's
+    The address announced points at the notebook itself (JupyterLab's root is the notebook's
     folder), so that opening it by hand lands where the browser it opens would.
     """
     announced = False
     for raw in iter(stream.readline, b""):
-        sys.stderr.buffer.write(raw)
-        sys.stderr.buffer.flush()
+        log.write(raw)
+        log.flush()
         if announced:
             continue
         match = _LAB_URL.search(raw.decode(errors="replace"))
