@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.livefeed-installed
 
-.PHONY: setup build browser demo test test-py test-js lint bench clean
+.PHONY: setup build browser demo test test-py test-js test-versions lint bench clean
 
 setup: $(STAMP)
 
@@ -38,11 +38,15 @@ test-js: setup
 test-py: build browser
 	$(PY) -m pytest
 
-test: build browser lint test-js test-py
+# Every other declared Python version: the suite without the browser, each in its own .venv-3.X.
+test-versions: build
+	bash scripts/test-versions.sh
+
+test: build browser lint test-js test-py test-versions
 
 bench: build browser
 	$(PY) -m pip install --quiet -e ".[test,bench]"
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) node_modules src/livefeed/static
+	rm -rf $(VENV) .venv-3.* node_modules src/livefeed/static
