@@ -19,13 +19,12 @@ from collections.abc import Callable, Coroutine
 from typing import Any, Protocol, TypeVar
 
 from ._orphans import on_cell_start, orphans
+from ._outbox import FRAME_RATE, TokenBucket, kernel_bucket
 
 log = logging.getLogger("livefeed")
 
 T = TypeVar("T")
 
-FRAME_RATE = 30  # pump ticks per second: no chart sends more than 30 batches a second
-KERNEL_MESSAGE_RATE = 450  # comm messages per second for all charts together
 # How often charts whose cell ran again are checked for anything still holding them. Each check
 # scans the heap, so it runs only while there are such charts.
 ORPHAN_CHECK_PERIOD = 2.0
@@ -48,34 +47,13 @@ class Pumped(Protocol):
         """Stop a chart that nothing holds any more; called on the loop thread."""
 
 
-class TokenBucket:
-    """At most `rate` spends per second on average, and at most `burst` at once."""
-
-    def __init__(self, rate: float, burst: float) -> None:
-        self.rate = rate
-        self.burst = burst
-        self.tokens = burst
-        self._last = time.monotonic()
-
-    def refill(self, now: float) -> None:
-        self.tokens = min(self.burst, self.tokens + (now - self._last) * self.rate)
-        self._last = now
-
-    def try_spend(self) -> bool:
-        """Take one token if there is one."""
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return True
-        return False
-
-
 class Runtime:
     """The shared loop and its thread. Use `get_runtime()`, not the constructor."""
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
         self.loop.set_exception_handler(self._on_loop_error)
-        self.bucket = TokenBucket(KERNEL_MESSAGE_RATE, KERNEL_MESSAGE_RATE / FRAME_RATE * 1.5)
+        self.bucket = kernel_bucket(time.monotonic())
         self._charts: weakref.WeakSet[Any] = weakref.WeakSet()
         # Charts whose cell ran again: stopped as soon as nothing holds them.
         self._candidates: weakref.WeakSet[Any] = weakref.WeakSet()

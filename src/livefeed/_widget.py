@@ -21,9 +21,10 @@ from ._coerce import XKind
 from ._connection import ConnectOptions, Reconnect, stream
 from ._feed import Feed, Status
 from ._orphans import current_cell
+from ._outbox import ChartState, Outbox, TokenBucket
 from ._pipeline import ChartSpec
 from ._redact import Redactor, public_url
-from ._runtime import Runtime, TokenBucket, get_runtime
+from ._runtime import Runtime, get_runtime
 from ._snapshot import build_snapshot
 from ._wire import encode, is_sync_request
 
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
 _STATIC = Path(__file__).parent / "static"
 INTERNAL = "internal"
 
-STATS_PERIOD = 0.5  # seconds between refreshes of the synced statistics
-SNAPSHOT_PERIOD = 5.0  # seconds between refreshes of the saved-notebook snapshot
 
 Rows = Union[Mapping[str, Any], Sequence[Mapping[str, Any]], "pd.DataFrame"]
 
@@ -169,8 +168,7 @@ class LiveChart(anywidget.AnyWidget):
         # The cell that made this chart: when it runs again, an unheld chart is stopped.
         self._cell = current_cell()
         self._reset_wanted = False
-        self._next_stats = 0.0
-        self._next_snapshot = 0.0
+        self._outbox = Outbox()
         self._last_stats: tuple[float, int] = (time.monotonic(), 0)
         self._snapshot_seq = -1
         self._rate = 0.0
@@ -270,7 +268,7 @@ class LiveChart(anywidget.AnyWidget):
         self._feed.set_status("closed")
         # The periodic snapshot may be seconds old; a notebook saved (or executed by nbconvert)
         # right after close() must carry the final data.
-        self._runtime.run_sync(lambda: self._refresh_snapshot(force=True))
+        self._runtime.run_sync(lambda: self._refresh_snapshot())
         if remove:
             self._runtime.run_sync(self._close_widget)
 
@@ -308,35 +306,42 @@ class LiveChart(anywidget.AnyWidget):
     # -- the pump, on the background loop ----------------------------------------------------
 
     def pump(self, budget: TokenBucket, now: float) -> None:
-        """Send what is due: a reset if a view asked, new points, and now and then state."""
+        """Send what the send policy (`_outbox`) says is due, paying with `budget`."""
         if self.comm is None:
             return
         feed = self._feed
-        if self._reset_wanted and budget.try_spend():
-            self._reset_wanted = False
-            with feed.lock:
-                batch = feed.pipeline.take_reset()
-            self.send(*encode(batch))
-        elif budget.tokens >= 1.0:
-            with feed.lock:
-                batch_or_none = feed.pipeline.take_batch()
-            if batch_or_none is not None:
-                budget.try_spend()
-                self.send(*encode(batch_or_none))
-        if feed.status != self.feed_status and budget.try_spend():
-            self.feed_status = feed.status
-        kind = feed.pipeline.x_axis.kind
-        if kind != self.x_kind and budget.try_spend():
-            self.x_kind = kind
-        if now >= self._next_stats and budget.try_spend():
-            self._refresh_stats(now)
-        if now >= self._next_snapshot and budget.tokens >= 1.0:
-            self._next_snapshot = now + SNAPSHOT_PERIOD
-            if self._refresh_snapshot():
-                budget.try_spend()
+        pipeline = feed.pipeline
+        with feed.lock:
+            has_points = any(ring.unsent for ring in pipeline.rings)
+            data_changed = pipeline.seq != self._snapshot_seq or not pipeline.rings
+        state = ChartState(
+            reset_wanted=self._reset_wanted,
+            has_points=has_points,
+            status_changed=feed.status != self.feed_status,
+            kind_changed=pipeline.x_axis.kind != self.x_kind,
+            data_changed=data_changed,
+        )
+        for action in self._outbox.plan(now, state, budget):
+            if action == "reset":
+                self._reset_wanted = False
+                with feed.lock:
+                    batch = pipeline.take_reset()
+                self.send(*encode(batch))
+            elif action == "batch":
+                with feed.lock:
+                    batch_or_none = pipeline.take_batch()
+                if batch_or_none is not None:
+                    self.send(*encode(batch_or_none))
+            elif action == "status":
+                self.feed_status = feed.status
+            elif action == "x_kind":
+                self.x_kind = pipeline.x_axis.kind
+            elif action == "stats":
+                self._refresh_stats(now)
+            elif action == "snapshot":
+                self._refresh_snapshot()
 
     def _refresh_stats(self, now: float) -> None:
-        self._next_stats = now + STATS_PERIOD
         then, messages_then = self._last_stats
         messages = self._feed.pipeline.messages
         self._rate = round((messages - messages_then) / max(now - then, 1e-6), 1)
@@ -345,15 +350,12 @@ class LiveChart(anywidget.AnyWidget):
         if stats != self.feed_stats:
             self.feed_stats = stats
 
-    def _refresh_snapshot(self, force: bool = False) -> bool:
+    def _refresh_snapshot(self) -> None:
         feed = self._feed
         with feed.lock:
-            if not force and feed.pipeline.seq == self._snapshot_seq and feed.pipeline.rings:
-                return False
             snapshot = build_snapshot(feed.pipeline)
             self._snapshot_seq = feed.pipeline.seq
         self.snapshot = snapshot
-        return True
 
     def pump_failed(self, error: BaseException) -> None:
         self._feed.note(INTERNAL, f"internal error while sending to the browser: {error!r}")
