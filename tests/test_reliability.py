@@ -16,7 +16,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.http11 import Request, Response
 
 from livefeed import LiveChart
-from livefeed._connection import Backoff
+from livefeed._sources.websocket import Backoff
 from livefeed._runtime import get_runtime
 
 from .conftest import wait_for

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import json
 import os
@@ -18,14 +17,14 @@ import anywidget
 import traitlets
 
 from ._coerce import XKind
-from ._connection import ConnectOptions, Reconnect, stream
 from ._feed import Feed, Status
 from ._orphans import current_cell
 from ._outbox import ChartState, Outbox, TokenBucket
 from ._pipeline import ChartSpec
 from ._redact import Redactor, public_url
-from ._runtime import Runtime, get_runtime
+from ._runtime import get_runtime
 from ._snapshot import build_snapshot
+from ._sources import ConnectOptions, PushSource, Reconnect, Source, WebSocketSource
 from ._wire import encode, is_sync_request
 
 if TYPE_CHECKING:
@@ -108,8 +107,6 @@ class LiveChart(anywidget.AnyWidget):
     paused = traitlets.Bool(False).tag(sync=True)
     snapshot = traitlets.Dict().tag(sync=True)
 
-    _task: asyncio.Task[None] | None = None
-
     def __init__(
         self,
         url: str | None = None,
@@ -174,26 +171,27 @@ class LiveChart(anywidget.AnyWidget):
         self._rate = 0.0
         self.on_msg(self._on_view_message)
         self._runtime = runtime = get_runtime()
+        source: Source = PushSource()
         if url is not None:
-            options = ConnectOptions(
-                url=url,
-                headers=dict(headers) if headers else None,
-                subscribe=_subscribe_text(subscribe),
-                reconnect=reconnect,
-                backoff=backoff,
-                max_backoff=max_backoff,
-                ping_interval=ping_interval,
-                ping_timeout=ping_timeout,
-                max_size=max_size,
-                ssl=ssl_context,
-                open_timeout=open_timeout,
+            source = WebSocketSource(
+                ConnectOptions(
+                    url=url,
+                    headers=dict(headers) if headers else None,
+                    subscribe=_subscribe_text(subscribe),
+                    reconnect=reconnect,
+                    backoff=backoff,
+                    max_backoff=max_backoff,
+                    ping_interval=ping_interval,
+                    ping_timeout=ping_timeout,
+                    max_size=max_size,
+                    ssl=ssl_context,
+                    open_timeout=open_timeout,
+                )
             )
-            feed.set_status("connecting")
-            self._task = runtime.run_sync(lambda: _start_stream(runtime, feed, options))
-            # A chart that is garbage-collected must not leave its connection behind.
-            weakref.finalize(self, _cancel_soon, runtime, self._task)
-        else:
-            feed.set_status("live")  # fed by push(), live until closed
+        self._source = source
+        source.start(runtime, feed)
+        # A chart that is garbage-collected must not leave its connection behind.
+        weakref.finalize(self, source.stop_soon)
         runtime.add(self)
 
     @traitlets.validate("window")
@@ -262,9 +260,7 @@ class LiveChart(anywidget.AnyWidget):
         With `remove=True` the widget itself is closed too (its views go away, its memory is freed).
         """
         self._closed = True
-        task = self._task
-        if task is not None:
-            self._runtime.submit(_cancel_and_wait(task)).result(timeout=10)
+        self._source.stop()
         self._feed.set_status("closed")
         # The periodic snapshot may be seconds old; a notebook saved (or executed by nbconvert)
         # right after close() must carry the final data.
@@ -274,9 +270,9 @@ class LiveChart(anywidget.AnyWidget):
 
     def __del__(self) -> None:
         # ipywidgets closes a widget when it is collected; never block on the loop here.
-        task = self._task
-        if task is not None:
-            _cancel_soon(self._runtime, task)
+        source = getattr(self, "_source", None)  # absent if __init__ failed early
+        if source is not None:
+            source.stop_soon()
         super().close()
 
     def _close_widget(self) -> None:
@@ -295,8 +291,7 @@ class LiveChart(anywidget.AnyWidget):
         its memory goes with it.
         """
         self._closed = True
-        if self._task is not None:
-            self._task.cancel()
+        self._source.stop_soon()
         self._feed.set_status("closed")
         self._close_widget()
 
@@ -449,31 +444,3 @@ def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 values = values.dt.tz_localize("UTC")
             frame[column] = (values - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(milliseconds=1)
     return cast(list[dict[str, Any]], frame.to_dict("records"))
-
-
-def _start_stream(runtime: Runtime, feed: Feed, options: ConnectOptions) -> asyncio.Task[None]:
-    task = runtime.loop.create_task(
-        stream(feed, options), name=f"livefeed {public_url(options.url)}"
-    )
-
-    def finished(task: asyncio.Task[None]) -> None:
-        if task.cancelled():
-            return
-        error = task.exception()
-        if error is not None:  # a bug of ours: make it visible rather than lose it with the task
-            feed.note(INTERNAL, f"internal error in the connection: {error!r}")
-            feed.set_status("error")
-
-    task.add_done_callback(finished)
-    return task
-
-
-async def _cancel_and_wait(task: asyncio.Task[None]) -> None:
-    task.cancel()
-    await asyncio.wait([task])
-
-
-def _cancel_soon(runtime: Runtime, task: asyncio.Task[None]) -> None:
-    if runtime.loop.is_closed():
-        return
-    runtime.loop.call_soon_threadsafe(task.cancel)

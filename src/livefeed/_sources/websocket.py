@@ -24,8 +24,9 @@ from websockets.exceptions import (
 )
 from websockets.frames import CloseCode
 
-from ._feed import CONNECTION, Feed, Status
-from ._redact import Redactor, public_url
+from .._feed import CONNECTION, Feed, Status
+from .._redact import Redactor, public_url
+from .._runtime import Runtime
 
 INTERNAL = "internal"
 
@@ -216,3 +217,56 @@ async def _receive(feed: Feed, options: ConnectOptions, websocket: ClientConnect
             ingest(message)
         except Exception as error:  # one message must never end the feed
             feed.note(INTERNAL, f"internal error reading a message: {error!r}")
+
+
+class WebSocketSource:
+    """A WebSocket feed: one task on the runtime's loop running `stream` until stopped.
+
+    Holds no reference to the chart, so that a chart nothing holds can be collected, and its
+    finaliser can stop this source.
+    """
+
+    def __init__(self, options: ConnectOptions) -> None:
+        self.options = options
+        self.name = public_url(options.url)
+        self._runtime: Runtime | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self, runtime: Runtime, feed: Feed) -> None:
+        feed.set_status("connecting")
+        self._runtime = runtime
+        self._task = runtime.run_sync(lambda: self._create_task(runtime, feed))
+
+    def _create_task(self, runtime: Runtime, feed: Feed) -> asyncio.Task[None]:
+        task = runtime.loop.create_task(stream(feed, self.options), name=f"livefeed {self.name}")
+
+        def finished(task: asyncio.Task[None]) -> None:
+            if task.cancelled():
+                return
+            error = task.exception()
+            if error is not None:  # a bug of ours: make it visible rather than lose it
+                feed.note(INTERNAL, f"internal error in the connection: {error!r}")
+                feed.set_status("error")
+
+        task.add_done_callback(finished)
+        return task
+
+    def stop(self) -> None:
+        task, runtime = self._task, self._runtime
+        if task is None or runtime is None or task.done():
+            return
+        if runtime.on_loop_thread():
+            task.cancel()
+            return
+        runtime.submit(_cancel_and_wait(task)).result(timeout=10)
+
+    def stop_soon(self) -> None:
+        task, runtime = self._task, self._runtime
+        if task is None or runtime is None or runtime.loop.is_closed():
+            return
+        runtime.loop.call_soon_threadsafe(task.cancel)
+
+
+async def _cancel_and_wait(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    await asyncio.wait([task])
