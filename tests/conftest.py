@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import site
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
 from livefeed import LiveChart
+
+from .kernels import Kernel, kernel_env, running_kernel
+
+__all__ = ["kernel_env", "wait_for"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -36,20 +36,6 @@ def wait_for(condition: Callable[[], object], timeout: float = 30.0, what: str =
         time.sleep(0.02)
 
 
-def kernel_env() -> dict[str, str]:
-    """This process's environment, plus a PYTHONPATH that finds the livefeed these tests import
-    when it is a source tree rather than an installed package: a kernel must run the same code."""
-    env = dict(os.environ)
-    spec = importlib.util.find_spec("livefeed")
-    if spec is None or not spec.submodule_search_locations:
-        return env
-    parent = str(Path(next(iter(spec.submodule_search_locations))).resolve().parent)
-    if parent not in {str(Path(p).resolve()) for p in site.getsitepackages()}:
-        existing = env.get("PYTHONPATH")
-        env["PYTHONPATH"] = parent + (os.pathsep + existing if existing else "")
-    return env
-
-
 @pytest.fixture
 def charts() -> Iterator[list[LiveChart]]:
     """A list to put the test's charts in; each is closed and removed afterwards."""
@@ -57,3 +43,10 @@ def charts() -> Iterator[list[LiveChart]]:
     yield made
     for chart in made:
         chart.close(remove=True)
+
+
+@pytest.fixture
+def kernel() -> Iterator[Kernel]:
+    """A fresh ipykernel of this Python for each test: charts of one test cannot feed another's."""
+    with running_kernel() as started:
+        yield started

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from ._pipeline import ChartSpec, Pipeline
 from ._redact import Redactor
+from ._rows import prepare_rows
 
 Status = Literal["connecting", "live", "reconnecting", "closed", "error"]
 
@@ -38,11 +38,19 @@ class Feed:
         with self.lock:
             self.pipeline.feed(raw, now_ms)
 
-    def push(self, records: Iterable[Mapping[str, Any]]) -> None:
-        """Take rows given from Python."""
+    def push(self, rows: object) -> None:
+        """Take rows given from Python (see `prepare_rows` for the forms accepted).
+
+        Raises TypeError or ValueError, in the caller's thread, for what cannot be read as rows;
+        problems with the values themselves are counted like those of any message.
+        """
+        prepared = prepare_rows(rows, self.pipeline.spec.x)  # outside the lock: may be slow
         now_ms = time.time() * 1000.0
         with self.lock:
-            self.pipeline.feed_records(records, now_ms)
+            if isinstance(prepared, dict):
+                self.pipeline.feed_columns(prepared, now_ms)
+            else:
+                self.pipeline.feed_records(prepared, now_ms)
 
     def note(self, kind: str, message: str) -> None:
         """Count a problem met outside the pipeline, and show it as the last error.

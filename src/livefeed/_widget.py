@@ -10,7 +10,7 @@ import time
 import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union, cast
+from typing import TYPE_CHECKING, Any, Union
 from urllib.parse import urlsplit
 
 import anywidget
@@ -20,7 +20,7 @@ from ._coerce import XKind
 from ._feed import Feed, Status
 from ._orphans import current_cell
 from ._outbox import ChartState, Outbox, TokenBucket
-from ._pipeline import ChartSpec
+from ._pipeline import INTERNAL, ChartSpec
 from ._redact import Redactor, public_url
 from ._runtime import get_runtime
 from ._snapshot import build_snapshot
@@ -31,9 +31,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 _STATIC = Path(__file__).parent / "static"
-INTERNAL = "internal"
 
 
+# What push() takes (see `_rows.prepare_rows`): a dict (one row), a list of dicts, a dict of
+# equal-length columns (lists, numpy arrays, Series), or a DataFrame.
 Rows = Union[Mapping[str, Any], Sequence[Mapping[str, Any]], "pd.DataFrame"]
 
 
@@ -156,7 +157,7 @@ class LiveChart(anywidget.AnyWidget):
             source="" if url is None else public_url(url),
             title=title,
             height=height,
-            window=window,
+            window=spec.window,
             x_kind=feed.pipeline.x_axis.kind,
             x_label=x or "time",
             y_label=", ".join(y_fields),
@@ -219,9 +220,11 @@ class LiveChart(anywidget.AnyWidget):
 
     @property
     def data(self) -> pd.DataFrame:
-        """The points the window holds, in arrival order: columns `x`, `series`, `value`.
+        """The points the window holds: columns `x`, `series`, `value`.
 
-        `x` is a UTC datetime column on a time axis, float otherwise; NaN values are gaps.
+        Rows are sorted by x; rows of equal x by series (in the order the series appeared), then
+        by arrival. `x` is a UTC datetime column on a time axis, float otherwise; NaN values are
+        gaps.
         """
         import pandas as pd
 
@@ -229,22 +232,28 @@ class LiveChart(anywidget.AnyWidget):
             x, series, y = self._feed.pipeline.columns()
             names = list(self._feed.pipeline.names)
             is_time = self._feed.pipeline.x_axis.kind == "time"
-        x_column: Any = pd.to_datetime(x, unit="ms", utc=True) if is_time else x
+        x_column: Any = x
+        if is_time:
+            # Through microseconds: pandas' own ms conversion overflows past the year 2262.
+            x_column = pd.DatetimeIndex((x * 1000).astype("datetime64[us]")).tz_localize("UTC")
         labels = pd.Categorical.from_codes(series, categories=pd.Index(names, dtype=object))
         frame: pd.DataFrame = pd.DataFrame({"x": x_column, "series": labels, "value": y})
         return frame
 
     def push(self, rows: Rows) -> None:
-        """Feed rows from Python: a dict, a list of dicts, or a DataFrame (one row per record).
+        """Feed rows from Python: a dict (one row), a list of dicts, a dict of equal-length
+        columns (lists, numpy arrays, pandas Series) or a DataFrame, whose index is the x when
+        `x` names it. Values may be numpy scalars, Decimal, datetimes and the like.
 
-        They go through the same path as messages from the socket; problems are counted in `stats`.
-        Raises RuntimeError once the chart is closed.
+        They go through the same path as messages from the socket; problems with values are
+        counted in `stats`. Raises TypeError or ValueError for what cannot be read as rows
+        (e.g. columns of unequal lengths), and RuntimeError once the chart is closed.
         """
         if self._closed:
             raise RuntimeError(
                 "push() on a closed chart: close() ended it; make a new LiveChart to draw more"
             )
-        self._feed.push(_records(rows))
+        self._feed.push(rows)
 
     def pause(self) -> None:
         """Freeze the drawing in every view; data keeps arriving and counting."""
@@ -416,31 +425,3 @@ def _subscribe_text(subscribe: object) -> str | None:
     if subscribe is None or isinstance(subscribe, str):
         return subscribe
     return json.dumps(subscribe)
-
-
-def _records(rows: Rows) -> Sequence[Mapping[str, Any]]:
-    if isinstance(rows, Mapping):
-        return [rows]
-    import pandas as pd
-
-    if isinstance(rows, pd.DataFrame):
-        return _frame_records(rows)
-    if isinstance(rows, Sequence) and not isinstance(rows, (str, bytes)):
-        return rows
-    raise TypeError(
-        f"push() takes a dict, a list of dicts or a DataFrame, not {type(rows).__name__}"
-    )
-
-
-def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    import pandas as pd
-
-    frame = frame.copy()
-    for column in frame.columns:
-        values = frame[column]
-        if pd.api.types.is_datetime64_any_dtype(values):
-            # Epoch milliseconds: the time axis's unit, whatever unit pandas stores.
-            if values.dt.tz is None:
-                values = values.dt.tz_localize("UTC")
-            frame[column] = (values - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(milliseconds=1)
-    return cast(list[dict[str, Any]], frame.to_dict("records"))
