@@ -32,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import ingest  # noqa: E402  (a sibling module: bench/ is a folder of scripts, not a package)
+import push  # noqa: E402
 import wire  # noqa: E402
 
 INGEST_ONE_TARGET = 0.5  # of the baseline, for 1 point per message
@@ -95,6 +96,7 @@ def run(smoke: bool, repeats: int) -> dict[str, Any]:
         hundred["met"] = hundred["median"]["livefeed"] >= INGEST_HUNDRED_TARGET
         results["ingest"] = {"1": one, "100": hundred}
         results["wire"] = wire.run(port, seconds, warmup)
+    results["push"] = push.run(smoke, repeats)
     return results
 
 
@@ -157,6 +159,8 @@ def kernel_markdown(results: dict[str, Any]) -> str:
             f"| {_rate(r['median']['livefeed'])} | {_rate(r['median']['baseline'])} "
             f"| {r['ratio']:.2f} | {r['target']} | {yes[r['met']]} |"
         )
+    if "push" in results:  # results kept from before the push benchmark existed lack it
+        rows.append(push.markdown_row(results["push"]))
     rate = f"{w['feed_points_per_second']:,} points/s"
     rows += [
         f"| wire at {rate}, bytes/point | {lf['bytes_per_point']:.1f} "
@@ -183,6 +187,15 @@ def kernel_markdown(results: dict[str, Any]) -> str:
             "the limit."
             if one["server_bound"] or hundred["server_bound"]
             else " The server is not the limit."
+        ),
+        *(
+            [
+                "Push baseline: a plain numpy copy of the same columns into preallocated arrays "
+                "(x and y per series); livefeed's figure includes `prepare_rows`, "
+                "`feed_columns` and a batch for the browser after each chunk."
+            ]
+            if "push" in results
+            else []
         ),
         f"Wire baseline: a widget that re-sends its whole window ({naive['window']:,} points, "
         f"livefeed's is {lf['window']:,}) in a synced `traitlets.List` on each feed message. "

@@ -76,4 +76,19 @@ def test_wire_results_are_well_formed(results: tuple[dict[str, Any], str]) -> No
     assert wire["livefeed"]["bytes_per_point"] > wire["value_bytes_per_point"]
     assert isinstance(wire["met"], bool)
     assert table.startswith("| measure |")
-    assert table.count("\n| ") >= 5  # header rule and four measures
+    assert table.count("\n| ") >= 6  # header rule and five measures
+
+
+@pytest.mark.timeout(360)
+def test_push_results_are_well_formed(results: tuple[dict[str, Any], str]) -> None:
+    data, table = results
+    push = data["push"]
+    assert push["points"] == push["rows_per_chunk"] * push["chunks"] * push["y_columns"] > 0
+    for measure in ("livefeed", "baseline"):
+        runs = push["runs"][measure]
+        assert len(runs) == push["repeats"] >= 1
+        assert all(_positive(r) for r in runs), (measure, runs)
+        assert _positive(push["median"][measure])
+    assert _positive(push["ratio"])
+    assert isinstance(push["met"], bool)
+    assert "| push of numpy columns" in table

@@ -74,3 +74,42 @@ def test_binary_frame_that_is_not_text() -> None:
 def test_long_garbage_is_shortened_in_the_message() -> None:
     _, problems = decode_message("x" * 10_000)
     assert len(problems[0].message) < 200
+
+
+def test_integers_beyond_64_bits_are_read() -> None:
+    huge = "1" + "0" * 400
+    records, problems = decode_message(f'{{"a": {huge}, "b": [{huge}]}}'.encode())
+    assert records == [{"a": 10**400, "b": [10**400]}]
+    assert problems == []
+
+
+def test_an_integer_too_long_to_read_is_not_json() -> None:
+    records, problems = decode_message('{"a": ' + "1" * 5000 + "}")
+    assert records == []
+    assert [p.kind for p in problems] == [NOT_JSON]
+    assert len(problems[0].message) < 300
+
+
+def test_deep_nesting_is_not_json() -> None:
+    records, problems = decode_message("[" * 100_000 + "]" * 100_000)
+    assert records == []
+    assert [p.kind for p in problems] == [NOT_JSON]
+
+
+@pytest.mark.parametrize("raw", [bytearray(b'{"a": 1}'), memoryview(b'{"a": 1}')])
+def test_other_bytes_like_frames(raw: bytearray | memoryview) -> None:
+    assert decode_message(raw) == ([{"a": 1}], [])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("raw", [None, 42, {"a": 1}])
+def test_what_is_no_frame_at_all_is_a_problem(raw: object) -> None:
+    records, problems = decode_message(raw)  # type: ignore[arg-type]
+    assert records == []
+    assert [p.kind for p in problems] == [NOT_JSON]
+
+
+def test_ndjson_lines_end_only_at_newlines() -> None:
+    # U+2028 and U+0085 may sit in JSON strings as they are; splitlines() would cut there.
+    records, problems = decode_message('{"a": "x\u2028y"}\n{"a": "p\x85q"}')
+    assert records == [{"a": "x\u2028y"}, {"a": "p\x85q"}]
+    assert problems == []

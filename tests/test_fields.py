@@ -37,3 +37,22 @@ def test_exact_key_with_dots_wins() -> None:
 def test_empty_name_is_refused() -> None:
     with pytest.raises(ValueError):
         compile_path("")
+
+
+def test_nested_mappings_and_tuples_from_python() -> None:
+    from types import MappingProxyType
+
+    get = compile_path("data.levels.1")
+    assert get({"data": MappingProxyType({"levels": (5, 6)})}) == 6
+    assert get({"data": {"levels": (5,)}}) is MISSING
+
+
+def test_a_segment_of_non_ascii_digits_is_a_key_not_an_index() -> None:
+    # "²".isdigit() is true, but int("²") raises: such a segment must never index a list.
+    get = compile_path("a.²")
+    assert get({"a": [1, 2, 3]}) is MISSING
+    assert get({"a": {"²": 4}}) == 4
+
+
+def test_leading_zeros_index_a_list() -> None:
+    assert compile_path("a.01")({"a": [1, 2]}) == 2

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timezone
+from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from livefeed._pipeline import ChartSpec, Pipeline
+from livefeed._pipeline import (
+    ERROR_KINDS,
+    INTERNAL,
+    MAX_WINDOW,
+    ChartSpec,
+    Pipeline,
+)
+from livefeed._wire import Batch
 
 MS = 1_764_000_000_000
 
@@ -149,11 +160,37 @@ def test_feed_records_from_python() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "error"), [({"y": ()}, "y must name"), ({"y": ("v",), "window": 0}, "window")]
+    ("kwargs", "error", "text"),
+    [
+        ({"y": ()}, ValueError, "y must name"),
+        ({"y": ("v",), "window": 0}, ValueError, "window"),
+        ({"y": ("v",), "window": -5}, ValueError, "window"),
+        ({"y": ("v",), "window": 10.0}, TypeError, "window must be a whole number"),
+        ({"y": ("v",), "window": True}, TypeError, "window"),
+        ({"y": ("v",), "window": "100"}, TypeError, "window"),
+        ({"y": ("v",), "window": MAX_WINDOW + 1}, ValueError, "10,000,000"),
+        ({"y": ("v", "v")}, ValueError, "'v' more than once"),
+        ({"y": ("v", "")}, ValueError, "empty"),
+        ({"y": ("v",), "x": ""}, ValueError, "empty"),
+        ({"y": ("v",), "group_by": ""}, ValueError, "empty"),
+        ({"y": ("v", 3)}, TypeError, "field name"),
+        ({"y": ("v",), "x_type": "date"}, ValueError, "x_type"),
+    ],
 )
-def test_spec_is_checked(kwargs: dict[str, object], error: str) -> None:
-    with pytest.raises(ValueError, match=error):
+def test_spec_is_checked(kwargs: dict[str, object], error: type[Exception], text: str) -> None:
+    with pytest.raises(error, match=text):
         ChartSpec(**kwargs)  # type: ignore[arg-type]
+
+
+def test_the_largest_window_is_ten_million_points() -> None:
+    assert MAX_WINDOW == 10_000_000  # the README promises it
+    assert ChartSpec(y=("v",), window=10_000_000).window == 10_000_000
+    assert ChartSpec(y=("v",), window=np.int64(5)).window == 5
+    assert type(ChartSpec(y=("v",), window=np.int64(5)).window) is int
+
+
+def test_a_single_y_name_is_one_field() -> None:
+    assert ChartSpec(y="price").y == ("price",)  # type: ignore[arg-type]
 
 
 def per_record(spec: ChartSpec, messages: list[str]) -> Pipeline:
@@ -206,11 +243,418 @@ def test_arrival_time_for_a_list_of_records() -> None:
 
 def test_columnar_path_takes_only_clean_lists() -> None:
     p = Pipeline(ChartSpec(y=("a",), x="t"))
-    assert not p._ingest_columns([{"t": 1, "a": 1}] * 8, 0)  # x axis not decided yet
+    assert not p._ingest_columns([{"t": 1, "a": 1}] * 8, 0, True)  # x axis not decided yet
     p.feed('{"t": 1, "a": 1}', 0)
-    assert p._ingest_columns([{"t": i, "a": i} for i in range(8)], 0)
-    assert not p._ingest_columns([{"t": i, "a": None} for i in range(8)], 0)
-    assert not p._ingest_columns([{"t": i} for i in range(8)], 0)
+    assert p._ingest_columns([{"t": i, "a": i} for i in range(8)], 0, True)
+    assert not p._ingest_columns([{"t": i, "a": None} for i in range(8)], 0, True)
+    assert not p._ingest_columns([{"t": i} for i in range(8)], 0, True)
     assert p.points == 9
     grouped = Pipeline(ChartSpec(y=("a",), x="t", group_by="g"))
     assert not grouped._columnar
+
+
+# -- one message never ends a feed -------------------------------------------------------------
+
+HUGE = "1" + "0" * 400  # an integer no float can hold
+
+
+def test_an_integer_too_large_for_a_float_is_counted_and_the_feed_goes_on() -> None:
+    p = Pipeline(ChartSpec(y=("v",), x="t"))
+    p.feed('{"t": 1, "v": 1}', 0)
+    p.feed(f'{{"t": 2, "v": {HUGE}}}', 0)  # y: a gap, like 1e400
+    p.feed(f'{{"t": {HUGE}, "v": 3}}', 0)  # x: the point cannot be placed
+    p.feed(f'[{{"t": 4, "v": -{HUGE}}}, {{"t": 5, "v": 5}}]', 0)
+    p.feed('{"t": 6, "v": 6}', 0)
+    assert p.error_kinds == {"non_finite": 3}
+    assert "too large for a float" in p.last_error or "400 digits" in p.last_error
+    x, _, y = p.columns()
+    assert x.tolist() == [1, 2, 4, 5, 6]
+    assert np.isnan(y[[1, 2]]).all() and y[[0, 3, 4]].tolist() == [1, 5, 6]
+    assert p.messages == 5
+
+
+def test_a_huge_integer_in_a_list_of_records_takes_the_record_path() -> None:
+    p = Pipeline(ChartSpec(y=("v",), x="t"))
+    p.feed('{"t": 0, "v": 0}', 0)
+    rows = ",".join(f'{{"t": {i}, "v": {HUGE if i == 5 else i}}}' for i in range(1, 20))
+    p.feed(f"[{rows}]", 0)
+    assert p.error_kinds == {"non_finite": 1}
+    assert p.points == 20
+
+
+class _BrokenRecord(Mapping[str, Any]):
+    """A mapping whose every read fails: a stand-in for a bug in the data path."""
+
+    def __getitem__(self, key: str) -> Any:
+        raise RuntimeError("cannot read " + key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(["t"])
+
+    def __len__(self) -> int:
+        return 1
+
+    def get(self, key: str, default: Any = None) -> Any:
+        raise RuntimeError("cannot read " + key)
+
+
+def test_an_unexpected_error_is_counted_as_internal_and_the_feed_goes_on() -> None:
+    p = Pipeline(ChartSpec(y=("v",), x="t"))
+    p.feed_records([{"t": 1, "v": 1}, _BrokenRecord()], 0)
+    assert p.error_kinds == {INTERNAL: 1}
+    assert p.last_error == "internal error: RuntimeError: cannot read t"
+
+    def rows() -> Iterator[dict[str, int]]:
+        yield {"t": 2, "v": 2}
+        raise KeyError("the source failed")
+
+    p.feed_records(rows(), 0)
+    assert p.error_kinds == {INTERNAL: 2}
+    assert p.last_error == "internal error: KeyError: 'the source failed'"
+    p.feed_records([{"t": 3, "v": 3}], 0)
+    assert p.columns()[0].tolist() == [3]
+    assert p.messages == 3
+
+
+def test_items_that_are_not_records_are_counted() -> None:
+    p = Pipeline(ChartSpec(y=("v",)))
+    p.feed_records([{"v": 1}, 3, "text", None, {"v": 2}], 0)  # type: ignore[list-item]
+    assert p.error_kinds == {"not_an_object": 3}
+    assert p.points == 2
+
+
+def test_field_names_that_are_not_text_do_not_break_the_message() -> None:
+    p = Pipeline(ChartSpec(y=("v",)))
+    p.feed_records([{1: 2, (3, 4): 5}], 0)  # type: ignore[dict-item]
+    assert p.error_kinds == {"missing_field": 1}
+    assert "1, (3, 4)" in p.last_error
+
+
+def test_a_group_value_that_cannot_be_printed_still_names_a_series() -> None:
+    p = Pipeline(ChartSpec(y=("v",), group_by="g"))
+    p.feed_records([{"g": 10**5000, "v": 1}], 0)
+    assert p.points == 1 and p.errors == 0
+    assert p.names == ["an integer of 5,001 digits"]
+
+
+def test_a_lone_surrogate_in_a_group_value_gives_a_name_that_can_travel() -> None:
+    p = Pipeline(ChartSpec(y=("v",), group_by="g"))
+    p.feed(r'{"g": "a\ud800b", "v": 1}', 0)  # JSON may spell half of a UTF-16 pair
+    assert p.points == 1
+    assert p.names == ["a?b"]
+    assert json.dumps(p.names, ensure_ascii=False).encode("utf-8")
+
+
+# -- series labels ------------------------------------------------------------------------------
+
+
+def test_series_labels_are_unique() -> None:
+    p = Pipeline(ChartSpec(y=("c", "b c"), x="t", group_by="g"))
+    p.feed_records(
+        [{"t": 1, "g": "a b", "c": 1, "b c": 2}, {"t": 2, "g": "a", "c": 3, "b c": 4}], 0
+    )
+    assert p.names == ["a b c", "a b b c", "a c", "a b c (2)"]
+    _, series, _ = p.columns()
+    # What chart.data builds: categories must be distinct.
+    frame = pd.Categorical.from_codes(series, categories=pd.Index(p.names, dtype=object))
+    assert list(frame) == ["a b c", "a b b c", "a c", "a b c (2)"]
+
+
+# -- time values on a numeric axis ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2025, 11, 24, 16, tzinfo=timezone.utc),
+        np.datetime64("2025-11-24T16:00:00"),
+        pd.Timestamp("2025-11-24T16:00:00Z"),
+    ],
+)
+@pytest.mark.parametrize("x_type", ["number", "auto"])
+def test_a_numeric_axis_refuses_times_and_stays_numeric(moment: object, x_type: str) -> None:
+    p = Pipeline(ChartSpec(y=("v",), x="t", x_type=x_type))  # type: ignore[arg-type]
+    p.feed_records([{"t": 3, "v": 1}], 0)  # auto: a small number decides a numeric axis
+    p.feed_records([{"t": moment, "v": 2}], 0)
+    p.feed_records([{"t": 4, "v": 3}], 0)
+    assert p.x_axis.kind == "number"
+    assert p.error_kinds == {"not_a_number": 1}
+    assert "numeric" in p.last_error
+    assert p.columns()[0].tolist() == [3, 4]
+
+
+def test_a_time_axis_given_numbers_behaves_as_before() -> None:
+    p = Pipeline(ChartSpec(y=("v",), x="t", x_type="time"))
+    p.feed_records([{"t": 5, "v": 1}, {"t": MS, "v": 2}], 0)
+    assert p.columns()[0].tolist() == [5, MS]
+    assert p.x_axis.kind == "time"
+
+
+# -- x order ------------------------------------------------------------------------------------
+
+
+def test_rows_pushed_out_of_order_are_held_in_x_order() -> None:
+    p = Pipeline(ChartSpec(y=("v",), x="x"))
+    p.feed_records([{"x": 5, "v": 50}, {"x": 1, "v": 10}, {"x": 9, "v": 90}, {"x": 3, "v": 30}], 0)
+    x, _, y = p.columns()
+    assert x.tolist() == [1, 3, 5, 9]
+    assert y.tolist() == [10, 30, 50, 90]
+    batch = p.take_batch()
+    assert batch is not None and batch.x.tolist() == [1, 3, 5, 9]
+
+
+def test_bytes_in_out_of_order_give_sorted_arrays_out() -> None:
+    p = Pipeline(ChartSpec(y=("v",), x="x"))
+    for raw in [
+        b'{"x": 5, "v": 50}',
+        b'{"x": 1, "v": 10}',
+        b'{"x": 9, "v": 90}',
+        b'{"x": 3, "v": 3}',
+    ]:
+        p.feed(raw, 0)
+    assert p.columns()[0].tolist() == [1, 3, 5, 9]
+    batch = p.take_batch()
+    assert batch is not None and batch.x.tolist() == [1, 3, 5, 9]
+
+
+def test_history_pushed_after_live_data() -> None:
+    p = Pipeline(ChartSpec(y=("v",), x="t", window=5))
+    p.feed_records([{"t": t, "v": t} for t in (10, 11, 12)], 0)
+    assert p.take_batch() is not None
+    p.feed_records([{"t": t, "v": t} for t in range(20)][:10], 0)  # not full: merged in
+    x, _, _ = p.columns()
+    assert x.tolist() == [8, 9, 10, 11, 12]
+    batch = p.take_batch()
+    assert batch is not None and batch.x.tolist() == [8, 9]
+    assert batch.coalesced == 8
+    p.feed_records([{"t": t, "v": t} for t in range(5)], 0)  # full now: too old
+    assert p.error_kinds == {"too_old": 5}
+    assert "series 'v'" in p.last_error and "window=5" in p.last_error
+    assert p.points == 13
+    assert p.take_batch() is None
+
+
+def test_a_late_single_point_is_too_old_for_a_full_window() -> None:
+    p = ticker(window=3)
+    for i in range(3):
+        p.feed(message(MS + i, i), 0)
+    p.feed(message(MS - 1, -1), 0)
+    assert p.error_kinds == {"too_old": 1}
+    assert "'ACME'" in p.last_error and "3 points" in p.last_error
+
+
+def test_columns_are_sorted_by_x_then_series_then_arrival() -> None:
+    p = Pipeline(ChartSpec(y=("v",), x="t", group_by="s"))
+    p.feed_records(
+        [
+            {"t": 2, "s": "b", "v": 1},
+            {"t": 1, "s": "a", "v": 2},
+            {"t": 2, "s": "a", "v": 3},
+            {"t": 1, "s": "b", "v": 4},
+            {"t": 2, "s": "b", "v": 5},
+        ],
+        0,
+    )
+    x, series, y = p.columns()
+    assert x.tolist() == [1, 1, 2, 2, 2]
+    assert p.names == ["b", "a"]
+    assert series.tolist() == [0, 1, 0, 0, 1]
+    assert y.tolist() == [4, 2, 1, 5, 3]
+
+
+class BrowserModel:
+    """What a view holds after the batches and resets it was sent, as docs/protocol.md says:
+    per series, points sorted by x; a batch's segment (sorted by x) is merged in, a given point
+    after held points of equal x, and the `window` points of greatest x are kept."""
+
+    def __init__(self, window: int) -> None:
+        self.window = window
+        self.seq = 0
+        self.names: dict[int, str] = {}
+        self.x: dict[int, list[float]] = {}
+        self.y: dict[int, list[float]] = {}
+
+    def apply(self, batch: Batch) -> None:
+        assert batch.seq == self.seq + 1
+        self.seq = batch.seq
+        assert sum(n for _, n in batch.segments) == len(batch.x) == len(batch.y)
+        if batch.kind == "reset":
+            self.x, self.y = {}, {}
+            assert [sid for sid, _ in batch.series] == list(range(len(batch.series)))
+        for sid, name in batch.series:
+            self.names[sid] = name
+        at = 0
+        for sid, n in batch.segments:
+            assert sid in self.names, "a series is named before or with its first points"
+            x = batch.x[at : at + n].tolist()
+            y = batch.y[at : at + n].tolist()
+            at += n
+            assert x == sorted(x), "each segment is sorted by x"
+            points = sorted(
+                [
+                    *zip(self.x.get(sid, []), self.y.get(sid, []), strict=True),
+                    *zip(x, y, strict=True),
+                ],
+                key=lambda point: point[0],
+            )[-self.window :]
+            self.x[sid] = [p[0] for p in points]
+            self.y[sid] = [p[1] for p in points]
+
+    def check(self, p: Pipeline) -> None:
+        """Holds exactly what the pipeline holds."""
+        for sid, ring in enumerate(p.rings):
+            x, y, _ = ring.columns()
+            assert self.x.get(sid, []) == x.tolist()
+            assert np.array_equal(np.array(self.y.get(sid, []), np.float64), y, equal_nan=True)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_batches_and_resets_rebuild_what_the_pipeline_holds(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    window = int(rng.integers(1, 12))
+    p = Pipeline(ChartSpec(y=("v", "w"), x="t", group_by="g", window=window))
+    view = BrowserModel(window)
+    for _ in range(120):
+        action = rng.random()
+        if action < 0.6:
+            n = int(rng.integers(1, 3 * window + 2))
+            rows = [
+                {"t": int(rng.integers(0, 60)), "g": "ab"[int(rng.integers(0, 2))], "v": i, "w": -i}
+                for i in range(n)
+            ]
+            if rng.random() < 0.3:
+                rows[0]["v"] = None  # a gap travels too
+            p.feed(json.dumps(rows if n > 1 else rows[0]), 0)
+        elif action < 0.9:
+            batch = p.take_batch()
+            if batch is not None:
+                view.apply(batch)
+                view.check(p)
+        else:
+            view.apply(p.take_reset())
+            view.check(p)
+    batch = p.take_batch()
+    if batch is not None:
+        view.apply(batch)
+    view.check(p)
+    assert set(p.error_kinds) <= ERROR_KINDS - {INTERNAL}
+
+
+# -- columns pushed from Python -------------------------------------------------------------------
+
+
+def test_feed_columns_of_numbers() -> None:
+    p = Pipeline(ChartSpec(y=("a", "b"), x="t", window=100))
+    t = np.arange(MS, MS + 5, dtype=np.int64)
+    p.feed_columns({"t": t, "a": np.arange(5.0), "b": np.array([1, 2, 3, 4, 5], np.int32)}, 0)
+    assert p.messages == 1 and p.points == 10 and p.errors == 0
+    assert p.x_axis.kind == "time"
+    x, series, y = p.columns()
+    assert x.tolist() == [MS, MS, MS + 1, MS + 1, MS + 2, MS + 2, MS + 3, MS + 3, MS + 4, MS + 4]
+    assert series.tolist() == [0, 1] * 5
+    assert y.tolist() == [0, 1, 1, 2, 2, 3, 3, 4, 4, 5]
+
+
+def test_feed_columns_keeps_nan_and_infinity_as_counted_gaps() -> None:
+    p = Pipeline(ChartSpec(y=("v",), x="t"))
+    p.feed_columns({"t": np.arange(4.0), "v": np.array([1.0, np.nan, np.inf, 4.0])}, 0)
+    assert p.error_kinds == {"non_finite": 2}
+    y = p.columns()[2]
+    assert np.isnan(y[1]) and np.isnan(y[2]) and y[[0, 3]].tolist() == [1, 4]
+    assert p.points == 4
+
+
+def test_feed_columns_drops_rows_whose_x_cannot_be_placed() -> None:
+    p = Pipeline(ChartSpec(y=("v",), x="t"))
+    p.feed_columns({"t": np.array([1.0, np.nan, 3.0, -np.inf]), "v": np.arange(4.0)}, 0)
+    assert p.error_kinds == {"non_finite": 2}
+    assert p.columns()[0].tolist() == [1, 3]
+
+
+def test_feed_columns_reads_datetime64_x_of_any_unit() -> None:
+    for unit in ("s", "ms", "us", "ns"):
+        p = Pipeline(ChartSpec(y=("v",), x="t"))
+        t = np.array(["2025-11-24T16:00:00", "NaT", "2025-11-24T16:00:01"], f"datetime64[{unit}]")
+        p.feed_columns({"t": t, "v": np.arange(3.0)}, 0)
+        assert p.x_axis.kind == "time"
+        assert p.columns()[0].tolist() == [MS, MS + 1000]
+        assert p.error_kinds == {"null_value": 1}
+
+
+def test_feed_columns_refuses_times_on_a_numeric_axis() -> None:
+    p = Pipeline(ChartSpec(y=("v",), x="t", x_type="number"))
+    p.feed_columns({"t": np.array(["2025-11-24"], "datetime64[D]"), "v": [1.0]}, 0)
+    assert p.error_kinds == {"not_a_number": 1}
+    assert p.x_axis.kind == "number"
+
+
+def test_feed_columns_counts_a_missing_column_once_per_row() -> None:
+    p = Pipeline(ChartSpec(y=("a", "b"), x="t"))
+    p.feed_columns({"t": np.arange(3.0), "a": np.arange(3.0)}, 0)
+    assert p.error_kinds == {"missing_field": 3}
+    assert "'b'" in p.last_error
+    p.feed_columns({"a": np.arange(4.0)}, 0)
+    assert p.error_kinds == {"missing_field": 7}
+    assert p.points == 3
+
+
+def test_feed_columns_of_unequal_lengths_is_counted() -> None:
+    p = Pipeline(ChartSpec(y=("v",), x="t"))
+    p.feed_columns({"t": np.arange(3.0), "v": np.arange(2.0)}, 0)
+    assert p.error_kinds == {"bad_columns": 1}
+    assert "3" in p.last_error and "2" in p.last_error
+    p.feed_columns({"t": np.zeros((2, 2)), "v": np.arange(2.0)}, 0)
+    assert p.error_kinds == {"bad_columns": 2}
+    assert p.points == 0
+
+
+def rows_of(columns: dict[str, Any]) -> list[dict[str, Any]]:
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        {"t": [3, 1, 2, 5, 4] * 4, "g": ["a", "b"] * 10, "v": np.arange(20.0)},
+        {"t": np.arange(20), "g": np.array([3, 1, 3, 2] * 5), "v": np.arange(20) % 7 == 0},
+        {"t": np.arange(20.0), "g": np.array([0.0, -0.0] * 10), "v": np.arange(20.0)},
+        {"t": np.arange(20.0), "g": [None, "x", 1, 1.0] * 5, "v": [1.5, None, "2", "n/a"] * 5},
+        {"t": [1.0, np.nan] * 10, "g": ["a"] * 20, "v": [np.inf, 1.0] * 10},
+        {"t": np.arange(20.0), "v": np.arange(20.0)},  # no group column: missing
+        {"g": ["a"] * 20, "v": np.arange(20.0)},  # no x column: missing
+    ],
+)
+@pytest.mark.parametrize("window", [3, 100])
+def test_feed_columns_gives_what_the_same_records_give(
+    columns: dict[str, Any], window: int
+) -> None:
+    spec = ChartSpec(y=("v",), x="t", group_by="g", window=window)
+    by_columns = Pipeline(spec)
+    by_columns.feed_columns(columns, 0)
+    by_records = Pipeline(spec)
+    records = rows_of({name: list(values) for name, values in columns.items()})
+    by_records.feed_records(records, 0)
+    assert by_columns.names == by_records.names
+    for left, right in zip(by_columns.columns(), by_records.columns(), strict=True):
+        assert np.array_equal(left, right, equal_nan=True)
+    assert by_columns.error_kinds == by_records.error_kinds
+    assert by_columns.points == by_records.points
+    assert by_columns.messages == by_records.messages == 1
+    left_batch, right_batch = by_columns.take_batch(), by_records.take_batch()
+    assert (left_batch is None) == (right_batch is None)
+    if left_batch is not None and right_batch is not None:
+        assert left_batch.segments == right_batch.segments
+        assert left_batch.coalesced == right_batch.coalesced
+
+
+def test_feed_columns_with_arrival_time() -> None:
+    p = Pipeline(ChartSpec(y=("v",)))
+    p.feed_columns({"v": np.arange(3.0)}, MS)
+    assert p.columns()[0].tolist() == [MS] * 3
+
+
+def test_feed_columns_with_a_dotted_name_reads_nested_values() -> None:
+    p = Pipeline(ChartSpec(y=("d.p",), x="t"))
+    p.feed_columns({"t": np.arange(2.0), "d": np.array([{"p": 1}, {"p": 2}], dtype=object)}, 0)
+    assert p.columns()[2].tolist() == [1, 2]

@@ -1,38 +1,89 @@
 """The data path without I/O: message → records → fields → per-series rings → batches.
 
-`Pipeline` is plain code with no socket, thread or widget in it: bytes or records go in, arrays and
-`Batch`es come out. It is not thread-safe; its owner serialises calls.
+`Pipeline` is plain code with no socket, thread or widget in it: bytes, records or columns go in,
+arrays and `Batch`es come out. It is not thread-safe; its owner serialises calls.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
+import numpy.typing as npt
 
-from ._coerce import ValueProblem, XAxis, XKind, to_number
-from ._decode import decode_message
+from ._coerce import (
+    BAD_TIME,
+    NON_FINITE,
+    NOT_A_NUMBER,
+    NULL_VALUE,
+    ValueProblem,
+    XAxis,
+    XKind,
+    _excerpt,
+    datetime64_unit_ms,
+    to_number,
+)
+from ._decode import BINARY_FRAME, NOT_AN_OBJECT, NOT_JSON, decode_message
 from ._fields import MISSING, compile_path
 from ._ring import F64, I64, SeriesRing
+from ._rows import as_column
 from ._wire import Batch
 
 MISSING_FIELD = "missing_field"
+TOO_OLD = "too_old"  # a point below the oldest x of a full window
+BAD_COLUMNS = "bad_columns"  # columns of unequal lengths or of more than one dimension
+INTERNAL = "internal"  # a bug of ours, caught so that one message never ends a feed
+
+# Every kind of problem the pipeline counts in `error_kinds`.
+ERROR_KINDS: Final = frozenset(
+    {
+        NOT_JSON,
+        NOT_AN_OBJECT,
+        BINARY_FRAME,
+        NOT_A_NUMBER,
+        NULL_VALUE,
+        NON_FINITE,
+        BAD_TIME,
+        MISSING_FIELD,
+        TOO_OLD,
+        BAD_COLUMNS,
+        INTERNAL,
+    }
+)
+
+# Points per series. A full window of this size takes 360 MB: x, y and arrival order, 8 bytes
+# each, in a buffer half as large again (see SeriesRing).
+MAX_WINDOW: Final = 10_000_000
+_LABEL_LIMIT = 200  # characters of a series name shown in the legend
 # Lists of at least this many records are read column by column when their shape allows.
 _COLUMNAR_MIN = 8
 _NAN = math.nan
+# What JSON gives and np.fromiter reads as float() would (numeric strings included).
+_PLAIN_TYPES = frozenset({float, int, bool, str})
+_NUMERIC_KINDS = "biuf"  # numpy dtype kinds read as float64
+
+
+def _check_name(role: str, name: object) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"{role} must be a field name (a str), not {name!r}")
+    if not name:
+        raise ValueError(f"{role}: a field name cannot be empty")
+    return name
 
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """What to read from each record and how much to keep.
+    """What to read from each record and how much to keep; checked when made.
 
-    `y` names one or more fields (dotted paths allowed); `x` names the x field, or is None for
-    arrival time; `group_by` names a field whose distinct values make separate series. `window` is
-    the number of points kept per series.
+    `y` names one or more distinct fields (dotted paths allowed; a single str is one field); `x`
+    names the x field, or is None for arrival time; `group_by` names a field whose distinct values
+    make separate series. `window` is the number of points kept per series: an int from 1 to
+    `MAX_WINDOW`. `x_type` is "auto", "time" or "number".
     """
 
     y: tuple[str, ...]
@@ -42,16 +93,45 @@ class ChartSpec:
     x_type: XKind = "auto"
 
     def __post_init__(self) -> None:
-        if not self.y:
+        y: object = self.y
+        fields = (y,) if isinstance(y, str) else y
+        if not isinstance(fields, Iterable):
+            raise TypeError(f"y must be a field name or a list of them, not {y!r}")
+        fields = tuple(_check_name("y", name) for name in fields)
+        if not fields:
             raise ValueError("y must name at least one field")
-        if self.window < 1:
-            raise ValueError(f"window must be a positive number of points, not {self.window}")
+        repeated = sorted({name for name in fields if fields.count(name) > 1})
+        if repeated:
+            raise ValueError(f"y names {repeated[0]!r} more than once: each y field is one series")
+        object.__setattr__(self, "y", fields)
+        if self.x is not None:
+            _check_name("x", self.x)
+        if self.group_by is not None:
+            _check_name("group_by", self.group_by)
+        window: object = self.window
+        if isinstance(window, bool) or not isinstance(window, numbers.Integral):
+            raise TypeError(f"window must be a whole number of points (an int), not {window!r}")
+        window = int(window)
+        if not 1 <= window <= MAX_WINDOW:
+            raise ValueError(
+                f"window must be from 1 to {MAX_WINDOW:,} points per series, not {window:,}"
+            )
+        object.__setattr__(self, "window", window)
+        if self.x_type not in ("auto", "time", "number"):
+            raise ValueError(f"x_type must be 'auto', 'time' or 'number', not {self.x_type!r}")
 
 
 class Pipeline:
     """Turns messages into points held per series, and hands out what the browser has not seen.
 
     Counters (`messages`, `points`, `error_kinds`, `last_error`) describe everything fed so far.
+    `feed`, `feed_records` and `feed_columns` never raise: every problem is counted by kind in
+    `error_kinds` (see `ERROR_KINDS`), and the next message is taken as usual.
+
+    Each series holds its `window` points of greatest x, sorted by x. The points of one message
+    are placed together: a point whose x is below the oldest x of a series that held a full window
+    before the message is dropped and counted as `too_old`; points of one message that push each
+    other out count as coalesced.
     """
 
     def __init__(self, spec: ChartSpec) -> None:
@@ -63,6 +143,7 @@ class Pipeline:
         fields = [*spec.y] if spec.x is None else [spec.x, *spec.y]
         self._columnar = spec.group_by is None and not any("." in name for name in fields)
         self._series_ids: dict[tuple[str, str], int] = {}
+        self._labels: set[str] = set()
         self.names: list[str] = []
         self.rings: list[SeriesRing] = []
         self._announced = 0  # series ids below this were named in a batch or reset already
@@ -79,36 +160,87 @@ class Pipeline:
         """Problems met so far, of every kind."""
         return sum(self.error_kinds.values())
 
-    def note(self, kind: str, message: str) -> None:
-        """Count a problem and make it the last error shown to the user."""
-        self.error_kinds[kind] += 1
+    def note(self, kind: str, message: str, count: int = 1) -> None:
+        """Count a problem (`count` times) and make it the last error shown to the user."""
+        self.error_kinds[kind] += count
         self.last_error = message
+
+    def _internal(self, error: Exception) -> None:
+        try:
+            text = str(error)
+        except Exception:
+            text = ""
+        if len(text) > 200:
+            text = text[:199] + "…"
+        self.note(INTERNAL, f"internal error: {type(error).__name__}: {text}")
+
+    # -- input ---------------------------------------------------------------------------------
 
     def feed(self, raw: str | bytes, now_ms: float) -> None:
         """Take one WebSocket message; `now_ms` is its arrival time (the x when x is omitted)."""
         self.messages += 1
-        records, problems = decode_message(raw)
-        for problem in problems:
-            self.note(problem.kind, problem.message)
-        self._ingest(records, now_ms)
+        try:
+            records, problems = decode_message(raw)
+            for problem in problems:
+                self.note(problem.kind, problem.message)
+            self._ingest(records, now_ms, True)
+        except Exception as error:  # a bug of ours: counted, and the feed goes on
+            self._internal(error)
 
     def feed_records(self, records: Iterable[Mapping[str, Any]], now_ms: float) -> None:
-        """Take records already decoded (rows pushed from Python); counts as one message."""
-        self.messages += 1
-        self._ingest(records, now_ms)
+        """Take records already decoded (rows pushed from Python); counts as one message.
 
-    def _ingest(self, records: Iterable[Mapping[str, Any]], now_ms: float) -> None:
+        Items that are not mappings are counted as `not_an_object`.
+        """
+        self.messages += 1
+        try:
+            rows = records if type(records) is list else list(records)
+            self._ingest(rows, now_ms, False)
+        except Exception as error:
+            self._internal(error)
+
+    def feed_columns(self, columns: Mapping[str, npt.ArrayLike], now_ms: float) -> None:
+        """Take equal-length columns (as `prepare_rows` gives them); counts as one message.
+
+        Row i of every column is one record. Numeric columns (bool, int, float; datetime64 for x)
+        are read at once: NaN and infinite y values are gaps, counted as `non_finite`; rows whose
+        x is NaN, infinite or NaT are dropped and counted. The group_by column may hold anything
+        (text usually). An x or y column of other values (objects, text) sends the rows through
+        the record path, as does a dotted field name that is not a column. A missing x, y or
+        group_by column is counted as `missing_field` once per row, as for records; columns of
+        unequal lengths are counted once as `bad_columns` and nothing is taken.
+        """
+        self.messages += 1
+        try:
+            self._ingest_column_batch(columns, now_ms)
+        except Exception as error:
+            self._internal(error)
+
+    # -- records -------------------------------------------------------------------------------
+
+    def _ingest(self, records: list[Any], now_ms: float, from_json: bool) -> None:
         if (
             self._columnar
-            and isinstance(records, list)
             and len(records) >= _COLUMNAR_MIN
-            and self._ingest_columns(records, now_ms)
+            and self._ingest_columns(records, now_ms, from_json)
         ):
             return
+        # One record is placed point by point; several are gathered per series and placed
+        # together, as one arrival (see the class docstring).
+        pending: dict[int, tuple[list[float], list[float], list[int]]] | None = (
+            None if len(records) == 1 else {}
+        )
         x_get = self._x_get
         group_get = self._group_get
         convert_x = self.x_axis.convert
+        rings = self.rings
         for record in records:
+            if type(record) is not dict and not isinstance(record, Mapping):
+                self.note(
+                    NOT_AN_OBJECT,
+                    f"a {type(record).__name__} is not a record (a mapping of fields to values)",
+                )
+                continue
             if x_get is None:
                 x = now_ms
             else:
@@ -127,7 +259,7 @@ class Pipeline:
                 if raw_group is MISSING:
                     self._missing(self.spec.group_by, record)
                     continue
-                group = raw_group if type(raw_group) is str else str(raw_group)
+                group = raw_group if type(raw_group) is str else _group_text(raw_group)
             for name, y_get in self._y_gets:
                 raw_y = y_get(record)
                 if raw_y is MISSING:
@@ -144,17 +276,58 @@ class Pipeline:
                 series = self._series_ids.get(key)
                 if series is None:
                     series = self._add_series(key)
-                self.rings[series].append(x, y, self._order)
+                if pending is None:
+                    if rings[series].append(x, y, self._order):
+                        self.points += 1
+                    else:
+                        self._too_old(series, 1)
+                else:
+                    entry = pending.get(series)
+                    if entry is None:
+                        entry = pending[series] = ([], [], [])
+                    entry[0].append(x)
+                    entry[1].append(y)
+                    entry[2].append(self._order)
                 self._order += 1
-                self.points += 1
+        if pending:
+            for series, (xs, ys, orders) in pending.items():
+                self._place(series, xs, ys, orders)
 
-    def _ingest_columns(self, records: list[Mapping[str, Any]], now_ms: float) -> bool:
+    def _place(
+        self,
+        series: int,
+        x: F64 | list[float],
+        y: F64 | list[float],
+        order: I64 | list[int],
+        in_order: bool | None = None,
+    ) -> None:
+        ring = self.rings[series]
+        if in_order is None:
+            refused = ring.extend(x, y, order)
+        else:  # arrays from a columnar path, which checked the order of x already
+            refused = ring.extend_arrays(x, y, order, in_order)  # type: ignore[arg-type]
+        self.points += len(x) - refused
+        if refused:
+            self._too_old(series, refused)
+
+    def _too_old(self, series: int, count: int) -> None:
+        window = self.spec.window
+        what = "a point" if count == 1 else f"{count:,} points"
+        self.note(
+            TOO_OLD,
+            f"series {self.names[series]!r}: {what} older than the oldest of the {window:,} "
+            f"points it holds (window={window:,}) dropped",
+            count,
+        )
+
+    def _ingest_columns(self, records: list[Any], now_ms: float, from_json: bool) -> bool:
         """Take a list of plain records column by column, or return False to leave them alone.
 
         Only for the common shape (flat field names, no group_by, an x axis already decided) and
-        only when every value is a finite number: anything unusual (a missing field, a null, a
-        string that is not a number, NaN) makes the whole list go through the per-record path,
-        which counts and describes each problem. Nothing is stored before every column is read.
+        only when every value is a finite number (or numeric text) and every x is in range:
+        anything unusual (a missing field, a null, a string that is not a number, NaN, a Python
+        object) makes the whole list go through the per-record path, which counts and describes
+        each problem. Nothing is stored before every column is read.
         """
         factor = self.x_axis.factor
         x_name = self.spec.x
@@ -164,18 +337,31 @@ class Pipeline:
         try:
             if x_name is None:
                 x = np.full(n, now_ms)
+                raw_columns = []
             else:
-                x = np.fromiter([record[x_name] for record in records], np.float64, n)
+                raw_x = [record[x_name] for record in records]
+                raw_columns = [raw_x]
+            raw_ys = [[record[name] for record in records] for name in self.spec.y]
+            raw_columns.extend(raw_ys)
+            # np.fromiter turns a numpy datetime64 (and other objects) into a number of its own
+            # making: only values JSON can give are read here.
+            if not from_json and not all(set(map(type, c)) <= _PLAIN_TYPES for c in raw_columns):
+                return False
+            if x_name is not None:
+                x = np.fromiter(raw_x, np.float64, n)
                 if factor != 1.0:
                     x *= factor
-            ys = [
-                np.fromiter([record[name] for record in records], np.float64, n)
-                for name in self.spec.y
-            ]
+            ys = [np.fromiter(column, np.float64, n) for column in raw_ys]
         except (KeyError, TypeError, ValueError, OverflowError):
             return False
         # One sum per column finds any NaN or infinity (they make the sum non-finite).
-        if not all(math.isfinite(column.sum()) for column in (x, *ys)):
+        if not all(math.isfinite(column.sum()) for column in ys):
+            return False
+        # Sorted x (the usual case) has its extremes at its ends; any NaN breaks the order.
+        in_order = n == 1 or bool((x[1:] >= x[:-1]).all())
+        low, high = (x[0], x[-1]) if in_order else (x.min(), x.max())
+        limit = self.x_axis.limit  # NaN fails both comparisons, infinities one of them
+        if not (low >= -limit and high <= limit):
             return False
         step = len(ys)
         for offset, (name, y) in enumerate(zip(self.spec.y, ys, strict=True)):
@@ -185,16 +371,168 @@ class Pipeline:
                 series = self._add_series(key)
             # The same arrival order the per-record path gives: record by record, field by field.
             order = np.arange(self._order + offset, self._order + n * step, step, dtype=np.int64)
-            self.rings[series].extend(x, y, order)
+            self._place(series, x, y, order, in_order)
         self._order += n * step
-        self.points += n * step
         return True
 
     def _missing(self, name: str | None, record: Mapping[str, Any]) -> None:
-        fields = ", ".join(list(record)[:8])
+        fields = ", ".join(_field_name(key) for key in list(record)[:8])
         self.note(
             MISSING_FIELD, f"missing field {name!r} (the message has: {fields or 'no fields'})"
         )
+
+    # -- columns -------------------------------------------------------------------------------
+
+    def _ingest_column_batch(self, columns: Mapping[str, npt.ArrayLike], now_ms: float) -> None:
+        if not isinstance(columns, Mapping):
+            self.note(
+                BAD_COLUMNS,
+                f"columns must be a mapping of names to arrays, not a {type(columns).__name__}",
+            )
+            return
+        try:
+            arrays = {name: as_column(name, values) for name, values in columns.items()}
+        except (TypeError, ValueError) as error:
+            self.note(BAD_COLUMNS, str(error))
+            return
+        lengths = {name: len(array) for name, array in arrays.items()}
+        if len(set(lengths.values())) > 1:
+            described = ", ".join(f"{name!r} has {n:,}" for name, n in lengths.items())
+            self.note(BAD_COLUMNS, f"columns of unequal lengths: {described}")
+            return
+        spec = self.spec
+        needed = [name for name in (spec.x, spec.group_by, *spec.y) if name is not None]
+        readable = {name: _NUMERIC_KINDS for name in spec.y}
+        if spec.x is not None:
+            readable[spec.x] = _NUMERIC_KINDS + "M"
+        if any(name not in arrays and "." in name for name in needed) or any(
+            name in arrays and arrays[name].dtype.kind not in kinds
+            for name, kinds in readable.items()
+        ):
+            # Values to read one by one (objects, text, times as y), or a path into nested
+            # values: row by row, as records.
+            self._ingest(_records_of(arrays), now_ms, False)
+            return
+        n = next(iter(lengths.values()), 0)
+        if n == 0:
+            return
+        if spec.x is None:
+            x = np.full(n, float(now_ms))
+            valid = None
+        elif spec.x not in arrays:
+            self._missing_column(spec.x, arrays, n)
+            return
+        else:
+            x, valid = self._x_column(arrays[spec.x])
+        rows: npt.NDArray[np.intp] | None = None
+        if valid is not None and not valid.all():
+            rows = np.flatnonzero(valid)
+            x = x[rows]
+        count = len(x)
+        if not count:
+            return
+        groups: list[str] = [""]
+        splits: list[npt.NDArray[np.intp] | None] = [None]
+        if spec.group_by is not None:
+            if spec.group_by not in arrays:
+                self._missing_column(spec.group_by, arrays, count)
+                return
+            column = arrays[spec.group_by]
+            groups, indices = _split_groups(column if rows is None else column[rows])
+            splits = list(indices)
+        ys: list[tuple[str, F64]] = []
+        for name in spec.y:
+            if name not in arrays:
+                self._missing_column(name, arrays, count)
+                continue
+            column = arrays[name]
+            y = (column if rows is None else column[rows]).astype(np.float64)
+            gaps = ~np.isfinite(y)
+            bad = int(np.count_nonzero(gaps))
+            if bad:
+                y[gaps] = _NAN
+                self.note(
+                    NON_FINITE, f"{name}: {bad:,} value(s) NaN or infinite (drawn as gaps)", bad
+                )
+            ys.append((name, y))
+        if not ys:
+            return
+        step = len(ys)
+        base = self._order
+        for group, members in zip(groups, splits, strict=True):
+            for offset, (name, y) in enumerate(ys):
+                key = (group, name)
+                series = self._series_ids.get(key)
+                if series is None:
+                    series = self._add_series(key)
+                # The arrival order of the record path: row by row, then field by field.
+                if members is None:
+                    order = np.arange(base + offset, base + count * step, step, dtype=np.int64)
+                    self._place(series, x, y, order)
+                else:
+                    order = base + members.astype(np.int64) * step + offset
+                    self._place(series, x[members], y[members], order)
+        self._order = base + count * step
+
+    def _x_column(self, column: npt.NDArray[Any]) -> tuple[F64, npt.NDArray[np.bool_]]:
+        """x values of a numeric or datetime64 column, and which rows can be placed; the others
+        are counted by kind, as the record path would."""
+        axis = self.x_axis
+        n = len(column)
+        if column.dtype.kind == "M":
+            nat = np.isnat(column)
+            count = int(np.count_nonzero(nat))
+            if count:
+                self.note(NULL_VALUE, f"x: {count:,} NaT value(s): those points are dropped", count)
+            times = ~nat
+            if axis.kind == "number":
+                refused = int(np.count_nonzero(times))
+                if refused:
+                    self.note(
+                        NOT_A_NUMBER,
+                        f"x: {refused:,} time(s), but the x axis is numeric "
+                        "(set by x_type='number' or by the first x value)",
+                        refused,
+                    )
+                return np.zeros(n), np.zeros(n, dtype=bool)
+            if count < n:
+                axis.take_time()  # the first time decides an undecided axis
+            ms = _datetime64_column_ms(column)
+            return ms, self._in_range(ms, times)
+        values = column.astype(np.float64)
+        finite = np.isfinite(values)
+        count = n - int(np.count_nonzero(finite))
+        if count:
+            self.note(NON_FINITE, f"x: {count:,} value(s) NaN or infinite: dropped", count)
+        if not finite.any():
+            return values, finite
+        factor = axis.decide(float(values[int(np.argmax(finite))]))
+        if factor != 1.0:
+            values *= factor
+        return values, self._in_range(values, finite)
+
+    def _in_range(self, x: F64, usable: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        limit = self.x_axis.limit
+        outside = usable & ~(np.abs(x) <= limit)
+        count = int(np.count_nonzero(outside))
+        if count:
+            self.note(
+                BAD_TIME,
+                f"x: {count:,} value(s) outside the dates a chart can show: dropped",
+                count,
+            )
+            return usable & ~outside
+        return usable
+
+    def _missing_column(self, name: str, arrays: Mapping[str, Any], count: int) -> None:
+        fields = ", ".join(list(arrays)[:8])
+        self.note(
+            MISSING_FIELD,
+            f"missing field {name!r} (the columns are: {fields or 'none'})",
+            count,
+        )
+
+    # -- series --------------------------------------------------------------------------------
 
     def _add_series(self, key: tuple[str, str]) -> int:
         group, name = key
@@ -204,13 +542,31 @@ class Pipeline:
             label = group
         else:
             label = f"{group} {name}"
+        label = self._unique(_displayable(label))
         self._series_ids[key] = len(self.rings)
         self.names.append(label)
         self.rings.append(SeriesRing(self.spec.window))
         return len(self.rings) - 1
 
+    def _unique(self, label: str) -> str:
+        """`label`, or `label (2)`, `label (3)`...: the first not taken (a legend needs distinct
+        names, and so do the categories of `chart.data`)."""
+        unique = label
+        suffix = 2
+        while unique in self._labels:
+            unique = f"{label} ({suffix})"
+            suffix += 1
+        self._labels.add(unique)
+        return unique
+
+    # -- output --------------------------------------------------------------------------------
+
     def take_batch(self) -> Batch | None:
-        """The points not handed out yet, as the next batch; None when there are none."""
+        """The points not handed out yet, as the next batch; None when there are none.
+
+        Each series' segment is sorted by x; its points may land anywhere among those the browser
+        holds (a late point), and the browser merges them in.
+        """
         segments: list[tuple[int, int]] = []
         xs: list[F64] = []
         ys: list[F64] = []
@@ -254,19 +610,102 @@ class Pipeline:
         return [(series, self.names[series]) for series in ids]
 
     def columns(self) -> tuple[F64, I64, F64]:
-        """Everything held, in arrival order: x, series id and y."""
+        """Everything held: x, series id and y, one row per point.
+
+        Rows are sorted by x; rows of equal x by series id, then by arrival.
+        """
         parts = [ring.columns() for ring in self.rings]
         if not parts:
             return np.empty(0, np.float64), np.empty(0, np.int64), np.empty(0, np.float64)
         x = _join([p[0] for p in parts])
         y = _join([p[1] for p in parts])
-        order = np.concatenate([p[2] for p in parts])
         series = np.repeat(np.arange(len(parts), dtype=np.int64), [len(p[0]) for p in parts])
-        by_arrival = np.argsort(order, kind="stable")
-        return x[by_arrival], series[by_arrival], y[by_arrival]
+        if len(parts) == 1:
+            return x, series, y
+        # Each series is sorted by x already (ties by arrival), and they are concatenated in
+        # series order: a stable sort on x alone gives the documented order.
+        by_x = np.argsort(x, kind="stable")
+        return x[by_x], series[by_x], y[by_x]
 
 
 def _join(parts: list[F64]) -> F64:
     if not parts:
         return np.empty(0, np.float64)
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _field_name(key: object) -> str:
+    text = key if isinstance(key, str) else _excerpt(key)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _group_text(value: object) -> str:
+    """The series name part of a group value that is not a str (as `str()` gives it)."""
+    try:
+        return str(value)
+    except Exception:  # an int too long to print, a broken __str__
+        return _excerpt(value)
+
+
+def _displayable(label: str) -> str:
+    """A label that can travel as UTF-8 and fits a legend."""
+    if len(label) > _LABEL_LIMIT:
+        label = label[: _LABEL_LIMIT - 1] + "…"
+    try:
+        label.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which JSON text may spell as \\ud800
+        label = label.encode("utf-8", "replace").decode("utf-8")
+    return label
+
+
+def _records_of(arrays: Mapping[str, npt.NDArray[Any]]) -> list[dict[str, Any]]:
+    """The rows of equal-length columns as records (values as the record path meets them)."""
+    if not arrays:
+        return []
+    names = list(arrays)
+    # tolist() gives Python scalars, except that it would turn datetime64 values into bare ints.
+    values = [
+        column.tolist() if column.dtype.kind in "biufO" else list(column)
+        for column in arrays.values()
+    ]
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def _datetime64_column_ms(column: npt.NDArray[np.datetime64]) -> F64:
+    """Epoch milliseconds of a datetime64 column, as `datetime64_ms` gives them one by one."""
+    scale = datetime64_unit_ms(column.dtype)
+    if scale is None:  # years or months
+        column = column.astype("datetime64[D]")
+        scale = datetime64_unit_ms(column.dtype)
+        assert scale is not None
+    multiplier, divisor = scale
+    counts = column.view(np.int64)
+    if divisor == 1:
+        return counts.astype(np.float64) * multiplier
+    if multiplier != 1:
+        counts = counts * multiplier
+    whole, part = np.divmod(counts, divisor)
+    return whole.astype(np.float64) + part.astype(np.float64) / divisor
+
+
+def _split_groups(column: npt.NDArray[Any]) -> tuple[list[str], list[npt.NDArray[np.intp]]]:
+    """The group names in order of first appearance, and the row indices of each."""
+    if column.dtype.kind in "biu":
+        unique, first, inverse = np.unique(column, return_index=True, return_inverse=True)
+        by_first = np.argsort(first)
+        rank = np.empty(len(unique), np.intp)
+        rank[by_first] = np.arange(len(unique))
+        codes = rank[inverse.reshape(-1)]
+        names = [_group_text(value) for value in unique[by_first].tolist()]
+    else:  # floats (0.0 and -0.0 are distinct names), objects, times: name by name
+        index: dict[str, int] = {}
+        values = column.tolist() if column.dtype.kind in "fO" else list(column)
+        codes = np.fromiter(
+            (index.setdefault(v if type(v) is str else _group_text(v), len(index)) for v in values),
+            np.intp,
+            len(values),
+        )
+        names = list(index)
+    by_code = np.argsort(codes, kind="stable")
+    bounds = np.cumsum(np.bincount(codes, minlength=len(names)))[:-1]
+    return names, np.split(by_code, bounds)
