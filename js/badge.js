@@ -7,7 +7,7 @@ import { formatCount, formatRate, formatSeconds } from "./format.js";
  * kernel does not answer (a saved notebook opened without its kernel).
  */
 
-export const STATUSES = ["connecting", "live", "reconnecting", "closed", "error"];
+const STATUSES = ["connecting", "live", "reconnecting", "closed", "error"];
 
 /**
  * @typedef {{

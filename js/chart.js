@@ -31,7 +31,7 @@ const S = 1000;
 const M = 60 * S;
 const H = 60 * M;
 const D = 24 * H;
-export const TIME_INCRS = [
+const TIME_INCRS = [
   1, 2, 5, 10, 20, 50, 100, 200, 500,
   S, 2 * S, 5 * S, 10 * S, 15 * S, 30 * S,
   M, 2 * M, 5 * M, 10 * M, 15 * M, 30 * M,

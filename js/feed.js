@@ -2,9 +2,16 @@
 import { Ring } from "./ring.js";
 
 /**
- * What a view holds of the feed: one ring buffer per series, and the sequence
- * bookkeeping that decides whether a batch can be applied or a resync is needed.
- * No DOM and no widget model here, so the rules can be tested directly.
+ * A chart's points in the browser: one ring buffer per series, and the sequence
+ * bookkeeping that says when older points must be asked for. No DOM and no widget
+ * model here, so the rules can be tested directly.
+ *
+ * Every batch is applied as it arrives, whatever else is going on: the kernel may
+ * answer a sync only after the cell it is running ends, and the chart must not
+ * stand still until then. The rings keep each series sorted by x, so a batch
+ * applied after a gap (points missing before it) or on top of the saved snapshot
+ * lands in its place, and the reset that answers the sync, which holds the whole
+ * window as of its seq, replaces everything and so subsumes every batch before it.
  */
 
 /** While waiting for a reset, ask again after this long if batches keep coming
@@ -13,8 +20,9 @@ export const RESYNC_AFTER_MS = 5000;
 
 /**
  * @typedef {{id: number, name: string, ring: Ring}} Series
- * @typedef {"applied" | "ignored" | "sync"} Outcome
- *   "sync" means: the caller must send {"type": "sync"} now.
+ * @typedef {{changed: boolean, sync: boolean}} Outcome
+ *   changed: the points or series held changed (draw again);
+ *   sync: the caller must send {"type": "sync"} now.
  */
 
 export class Feed {
@@ -25,13 +33,17 @@ export class Feed {
     this.series = new Map();
     /** @type {Map<number, string>} names announced so far (they outlive resets' omissions) */
     this.names = new Map();
-    this.lastSeq = -1;
+    /** seq of the newest batch or reset applied; 0 before any (a new chart's first batch is 1). */
+    this.lastSeq = 0;
+    /** A sync was sent and no reset has come since. */
     this.awaitingReset = false;
     this.syncSentAt = -Infinity;
-    /** Points in every batch and reset that arrived, applied or not. */
+    /** Points in every batch and reset that arrived. */
     this.received = 0;
-    /** Bumped whenever the set of series (or a name) changes. */
-    this.layoutVersion = 0;
+    /** Batches found out of sequence: some were lost on the way. */
+    this.gaps = 0;
+    /** Points the rings refused as older than a full window. */
+    this.dropped = 0;
   }
 
   /** Total points held across all series. */
@@ -42,7 +54,8 @@ export class Feed {
   }
 
   /**
-   * Notes that a sync request is being sent; batches are ignored until a reset.
+   * Notes that a sync request is being sent (the caller sends it). Batches go on
+   * being applied until the reset comes.
    * @param {number} now milliseconds
    */
   requestSync(now) {
@@ -61,23 +74,50 @@ export class Feed {
     if (msg.type === "reset") {
       this.replace(msg);
       this.awaitingReset = false;
-      return "applied";
+      return { changed: true, sync: false };
     }
-    if (this.awaitingReset) {
-      if (now - this.syncSentAt >= RESYNC_AFTER_MS) {
-        this.syncSentAt = now;
-        return "sync";
-      }
-      return "ignored";
-    }
-    if (msg.seq !== this.lastSeq + 1) {
+    if (msg.seq <= this.lastSeq) {
+      // Points held already (a repeated batch, or one older than the data held):
+      // applying them would draw them twice.
+      if (this.awaitingReset) return { changed: false, sync: this._askAgain(now) };
+      this.gaps += 1;
       this.requestSync(now);
-      return "sync";
+      return { changed: false, sync: true };
     }
-    this._learnNames(msg.names);
-    for (const part of msg.parts) this._seriesFor(part.id).ring.append(part.xs, part.ys);
+    let sync = false;
+    if (this.awaitingReset) {
+      sync = this._askAgain(now);
+    } else if (msg.seq !== this.lastSeq + 1) {
+      this.gaps += 1;
+      this.requestSync(now);
+      sync = true;
+    }
+    const named = this._learnNames(msg.names);
+    const held = this.series.size;
+    let added = 0;
+    for (const part of msg.parts) {
+      const s = this._seriesFor(part.id);
+      this.dropped += Number(s.ring.append(part.xs, part.ys)) || 0;
+      added += part.xs.length;
+    }
     this.lastSeq = msg.seq;
-    return "applied";
+    return { changed: added > 0 || named || this.series.size !== held, sync };
+  }
+
+  /**
+   * The `snapshot` trait changed to one of `seq`. The kernel sets it after
+   * sending the batch of that seq, so a newer seq than any batch seen means
+   * batches were lost (say the last ones of a loop, with nothing after them to
+   * reveal the gap).
+   * @param {number} seq
+   * @param {number} now milliseconds
+   * @returns {boolean} the caller must send a sync
+   */
+  noteSnapshotSeq(seq, now) {
+    if (this.awaitingReset || !(seq > this.lastSeq)) return false;
+    this.gaps += 1;
+    this.requestSync(now);
+    return true;
   }
 
   /**
@@ -87,7 +127,6 @@ export class Feed {
    */
   replace(msg) {
     this._learnNames(msg.names);
-    const before = [...this.series.keys()].join(",");
     /** @type {Map<number, Series>} */
     const next = new Map();
     const order = [...msg.names.map(([id]) => id), ...msg.parts.map((p) => p.id)];
@@ -101,32 +140,37 @@ export class Feed {
         next.set(id, this._newSeries(id));
       }
     }
-    for (const part of msg.parts) /** @type {Series} */ (next.get(part.id)).ring.append(part.xs, part.ys);
+    for (const part of msg.parts) {
+      const ring = /** @type {Series} */ (next.get(part.id)).ring;
+      this.dropped += Number(ring.append(part.xs, part.ys)) || 0;
+    }
     this.series = next;
     this.lastSeq = msg.seq;
-    if ([...next.keys()].join(",") !== before) this.layoutVersion += 1;
+  }
+
+  /** @param {number} now */
+  _askAgain(now) {
+    if (now - this.syncSentAt < RESYNC_AFTER_MS) return false;
+    this.syncSentAt = now;
+    return true;
   }
 
   /**
-   * Changes the number of points kept per series.
-   * @param {number} window
+   * @param {Array<[number, string]>} names
+   * @returns {boolean} a series held changed its name
    */
-  setWindow(window) {
-    this.window = window;
-    for (const s of this.series.values()) s.ring.resize(window);
-  }
-
-  /** @param {Array<[number, string]>} names */
   _learnNames(names) {
+    let renamed = false;
     for (const [id, name] of names) {
       if (this.names.get(id) === name) continue;
       this.names.set(id, name);
       const s = this.series.get(id);
       if (s) {
         s.name = name;
-        this.layoutVersion += 1;
+        renamed = true;
       }
     }
+    return renamed;
   }
 
   /** @param {number} id */
@@ -135,7 +179,6 @@ export class Feed {
     if (!s) {
       s = this._newSeries(id);
       this.series.set(id, s);
-      this.layoutVersion += 1;
     }
     return s;
   }

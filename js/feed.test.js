@@ -20,70 +20,104 @@ function reset(seq, parts, names = []) {
 const held = (feed) => Object.fromEntries([...feed.series.values()].map((s) => [s.name, [...s.ring.xs()]]));
 
 describe("Feed", () => {
-  it("ignores batches until the reset that answers the render-time sync", () => {
+  it("applies a new chart's batches from seq 1 without asking for anything", () => {
     const feed = new Feed(10);
-    feed.requestSync(0);
-    expect(feed.apply(batch(4, [[0, [1], [1]]]), 10)).toBe("ignored");
-    expect(feed.points).toBe(0);
-    expect(feed.apply(reset(5, [[0, [1, 2], [3, 4]]], [[0, "a"]]), 20)).toBe("applied");
-    expect(feed.lastSeq).toBe(5);
+    expect(feed.apply(batch(1, [[0, [1], [1]]], [[0, "a"]]), 0)).toEqual({ changed: true, sync: false });
+    expect(feed.apply(batch(2, [[0, [2], [2]]]), 0)).toEqual({ changed: true, sync: false });
+    expect(held(feed)).toEqual({ a: [1, 2] });
+    expect(feed.lastSeq).toBe(2);
+    expect(feed.gaps).toBe(0);
     expect(feed.awaitingReset).toBe(false);
-    expect(feed.apply(batch(6, [[0, [3], [5]]]), 30)).toBe("applied");
-    expect(held(feed)).toEqual({ a: [1, 2, 3] });
-    expect(feed.lastSeq).toBe(6);
   });
 
-  it("asks for a sync once on a sequence gap, then ignores batches until a reset", () => {
+  it("keeps applying batches while a sync waits for its reset, then takes the reset whole", () => {
     const feed = new Feed(10);
-    feed.apply(reset(1, [[0, [1], [1]]], [[0, "a"]]), 0);
-    expect(feed.apply(batch(3, [[0, [2], [2]]]), 100)).toBe("sync");
+    // A reloaded chart: the saved snapshot (seq 7, decimated), then a sync.
+    feed.replace(reset(7, [[0, [1, 4], [1, 4]]], [[0, "a"]]));
+    feed.requestSync(0);
+    expect(feed.apply(batch(9, [[0, [6], [6]]]), 10)).toEqual({ changed: true, sync: false });
+    // A late batch lands in its place: the rings keep x sorted.
+    expect(feed.apply(batch(10, [[0, [5], [5]]]), 20)).toEqual({ changed: true, sync: false });
+    expect(held(feed)).toEqual({ a: [1, 4, 5, 6] });
     expect(feed.awaitingReset).toBe(true);
-    expect(feed.apply(batch(4, [[0, [3], [3]]]), 200)).toBe("ignored");
-    expect(feed.apply(batch(5, [[0, [4], [4]]]), 300)).toBe("ignored");
-    expect(held(feed)).toEqual({ a: [1] });
-    expect(feed.lastSeq).toBe(1);
-    expect(feed.apply(reset(6, [[0, [1, 2, 3, 4], [0, 0, 0, 0]]]), 400)).toBe("applied");
-    expect(feed.apply(batch(7, [[0, [5], [5]]]), 500)).toBe("applied");
-    expect(held(feed)).toEqual({ a: [1, 2, 3, 4, 5] });
+    // The reset holds the whole window as of seq 11: it subsumes every batch before it.
+    expect(feed.apply(reset(11, [[0, [1, 2, 3, 4, 5, 6], [0, 0, 0, 0, 0, 0]]]), 30)).toEqual({
+      changed: true,
+      sync: false,
+    });
+    expect(feed.awaitingReset).toBe(false);
+    expect(feed.apply(batch(12, [[0, [7], [7]]]), 40)).toEqual({ changed: true, sync: false });
+    expect(held(feed)).toEqual({ a: [1, 2, 3, 4, 5, 6, 7] });
+    expect(feed.gaps).toBe(0);
+  });
+
+  it("on a sequence gap draws the batch anyway and asks for a sync once", () => {
+    const feed = new Feed(10);
+    feed.apply(batch(1, [[0, [1], [1]]], [[0, "a"]]), 0);
+    expect(feed.apply(batch(4, [[0, [4], [4]]]), 100)).toEqual({ changed: true, sync: true });
+    expect(feed.gaps).toBe(1);
+    expect(feed.awaitingReset).toBe(true);
+    expect(feed.apply(batch(5, [[0, [5], [5]]]), 200)).toEqual({ changed: true, sync: false });
+    // Batches keep their seq order even while waiting; a further jump asks nothing more.
+    expect(feed.apply(batch(8, [[0, [8], [8]]]), 300)).toEqual({ changed: true, sync: false });
+    expect(held(feed)).toEqual({ a: [1, 4, 5, 8] });
+    expect(feed.lastSeq).toBe(8);
+    feed.apply(reset(9, [[0, [1, 2, 3, 4, 5, 6, 7, 8], [0, 0, 0, 0, 0, 0, 0, 0]]]), 400);
+    expect(held(feed)).toEqual({ a: [1, 2, 3, 4, 5, 6, 7, 8] });
+    expect(feed.gaps).toBe(1);
   });
 
   it("asks again when batches keep arriving long after an unanswered sync", () => {
     const feed = new Feed(10);
     feed.requestSync(1000);
-    expect(feed.apply(batch(9, []), 1000 + RESYNC_AFTER_MS - 1)).toBe("ignored");
-    expect(feed.apply(batch(10, []), 1000 + RESYNC_AFTER_MS)).toBe("sync");
-    expect(feed.apply(batch(11, []), 1000 + RESYNC_AFTER_MS + 1)).toBe("ignored");
+    expect(feed.apply(batch(9, []), 1000 + RESYNC_AFTER_MS - 1).sync).toBe(false);
+    expect(feed.apply(batch(10, []), 1000 + RESYNC_AFTER_MS).sync).toBe(true);
+    expect(feed.apply(batch(11, []), 1000 + RESYNC_AFTER_MS + 1).sync).toBe(false);
+    expect(feed.apply(batch(12, []), 1000 + 2 * RESYNC_AFTER_MS).sync).toBe(true);
   });
 
-  it("treats a repeated or older seq as a gap", () => {
+  it("never applies a batch whose seq it has seen, and asks for a sync", () => {
     const feed = new Feed(10);
-    feed.apply(reset(5, []), 0);
-    expect(feed.apply(batch(5, []), 1)).toBe("sync");
+    feed.apply(reset(5, [[0, [1], [1]]], [[0, "a"]]), 0);
+    expect(feed.apply(batch(5, [[0, [2], [2]]]), 1)).toEqual({ changed: false, sync: true });
+    expect(held(feed)).toEqual({ a: [1] });
+    expect(feed.apply(batch(3, [[0, [2], [2]]]), 2)).toEqual({ changed: false, sync: false });
+    expect(held(feed)).toEqual({ a: [1] });
+  });
+
+  it("takes a snapshot newer than every batch seen as a gap", () => {
+    const feed = new Feed(10);
+    feed.apply(batch(1, [[0, [1], [1]]]), 0);
+    expect(feed.noteSnapshotSeq(1, 10)).toBe(false);
+    expect(feed.noteSnapshotSeq(0, 10)).toBe(false);
+    expect(feed.noteSnapshotSeq(3, 20)).toBe(true);
+    expect(feed.gaps).toBe(1);
+    expect(feed.awaitingReset).toBe(true);
+    // Already waiting for a reset: nothing more to ask.
+    expect(feed.noteSnapshotSeq(4, 30)).toBe(false);
   });
 
   it("counts every point received, applied or not", () => {
     const feed = new Feed(10);
-    feed.requestSync(0);
+    feed.apply(batch(1, [[0, [1, 2], [1, 2]]]), 0);
     feed.apply(batch(1, [[0, [1, 2], [1, 2]]]), 0);
     feed.apply(reset(2, [[0, [1, 2, 3], [1, 2, 3]]]), 0);
     feed.apply(batch(3, [[0, [4], [4]]]), 0);
-    expect(feed.received).toBe(6);
+    expect(feed.received).toBe(8);
     expect(feed.points).toBe(4);
   });
 
   it("creates series in order of first appearance, with names and a fallback name", () => {
     const feed = new Feed(10);
-    feed.apply(reset(0, []), 0);
-    const v0 = feed.layoutVersion;
     feed.apply(batch(1, [[3, [1], [1]], [1, [1], [1]]], [[3, "three"]]), 0);
     expect([...feed.series.values()].map((s) => [s.id, s.name])).toEqual([
       [3, "three"],
       [1, "series 1"],
     ]);
-    expect(feed.layoutVersion).toBeGreaterThan(v0);
-    const v1 = feed.layoutVersion;
-    feed.apply(batch(2, [[3, [2], [2]]]), 0);
-    expect(feed.layoutVersion).toBe(v1);
+    // A name announced later renames the series: a change to draw even without points.
+    expect(feed.apply(batch(2, [], [[1, "one"]]), 0)).toEqual({ changed: true, sync: false });
+    expect(feed.series.get(1).name).toBe("one");
+    expect(feed.apply(batch(3, []), 0)).toEqual({ changed: false, sync: false });
   });
 
   it("replaces everything on reset, dropping series it does not list", () => {
@@ -100,13 +134,11 @@ describe("Feed", () => {
     expect(held(feed)).toEqual({ a: [2] });
   });
 
-  it("keeps at most window points per series, and follows window changes", () => {
+  it("keeps at most window points per series", () => {
     const feed = new Feed(3);
     feed.apply(reset(0, [[0, [1, 2, 3, 4, 5], [0, 0, 0, 0, 0]]], [[0, "a"]]), 0);
     expect(held(feed)).toEqual({ a: [3, 4, 5] });
-    feed.setWindow(2);
-    expect(held(feed)).toEqual({ a: [4, 5] });
     feed.apply(batch(1, [[0, [6], [0]], [1, [6, 7, 8], [0, 0, 0]]]), 0);
-    expect(held(feed)).toEqual({ a: [5, 6], "series 1": [7, 8] });
+    expect(held(feed)).toEqual({ a: [4, 5, 6], "series 1": [6, 7, 8] });
   });
 });

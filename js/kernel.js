@@ -6,7 +6,7 @@
  * What the widget manager knows is more direct: JupyterLab's and Notebook 7's
  * managers expose the current kernel (null once it is shut down) with its
  * status and connection status. Other front ends may expose neither: then the
- * view relies on the "no answer to sync" timeout alone.
+ * chart relies on what it hears (see `Liveness`).
  */
 
 /**
@@ -36,4 +36,111 @@ export function kernelState(manager) {
   if (DEAD.has(kernel.status)) return "gone";
   if (kernel.connectionStatus === "disconnected") return "gone";
   return "ok";
+}
+
+/** After this long without a word from the kernel since the chart asked it for
+ *  data, the chart is said to be not connected (a saved notebook opened without
+ *  the kernel that made it: its widget has no comm, so nothing will ever come). */
+export const NOT_CONNECTED_AFTER_MS = 3000;
+
+/**
+ * @typedef {"ok" | "gone" | "restarted"} KernelLabel
+ *   what the view publishes as data-livefeed-kernel.
+ */
+
+/**
+ * What a chart knows of the kernel that feeds it, from what it saw. Pure: the
+ * caller feeds it events and the time, and reads the verdict.
+ *
+ * Any message from the kernel (a batch, a reset, a trait change) is evidence
+ * that the kernel is there. An unanswered sync alone is not: messages from the
+ * page wait while a cell runs, so a live kernel may answer a sync only minutes
+ * later. Silence counts only for a chart that asked and has heard nothing at all
+ * since it was made, which is what a widget restored from a saved notebook
+ * without its kernel sees. A kernel restart or shutdown is told directly (the
+ * widget manager's events and kernel state).
+ */
+export class Liveness {
+  constructor() {
+    /** @type {KernelState} the widget manager's last word on the kernel */
+    this.kernel = "unknown";
+    /** The kernel restarted: this chart's Python object is gone for good. */
+    this.restarted = false;
+    /** Some message came from the kernel since the chart was made. */
+    this.heard = false;
+    /** When the chart first asked the kernel for data, if it had heard nothing before. */
+    this.askedAt = /** @type {number | null} */ (null);
+    /** That request went unanswered, with nothing else heard, for NOT_CONNECTED_AFTER_MS. */
+    this.silent = false;
+  }
+
+  /** Whether the kernel can be sent anything (sending to a dead kernel throws). */
+  get canSend() {
+    return !this.restarted && this.kernel !== "gone";
+  }
+
+  /** Whether a kernel feeds this chart, as far as the chart can tell. */
+  get connected() {
+    return this.canSend && !this.silent;
+  }
+
+  /** @returns {KernelLabel} */
+  get label() {
+    if (this.restarted) return "restarted";
+    return this.kernel === "gone" ? "gone" : "ok";
+  }
+
+  /**
+   * The chart sent a sync.
+   * @param {number} now milliseconds
+   */
+  asked(now) {
+    if (!this.heard && this.askedAt === null) this.askedAt = now;
+  }
+
+  /**
+   * A message came from the kernel.
+   * @returns {boolean} the verdict changed
+   */
+  hear() {
+    this.heard = true;
+    if (!this.silent) return false;
+    this.silent = false;
+    return true;
+  }
+
+  /**
+   * The time passed.
+   * @param {number} now milliseconds
+   * @returns {boolean} the verdict changed
+   */
+  tick(now) {
+    if (this.heard || this.silent || this.askedAt === null) return false;
+    if (now - this.askedAt < NOT_CONNECTED_AFTER_MS) return false;
+    this.silent = true;
+    return true;
+  }
+
+  /**
+   * The widget manager's word on the kernel (see `kernelState`).
+   * @param {KernelState} state
+   * @returns {{changed: boolean, back: boolean}} back: the kernel was gone and is
+   *   there again (messages may have been lost meanwhile)
+   */
+  setKernel(state) {
+    if (state === this.kernel) return { changed: false, back: false };
+    const back = this.kernel === "gone";
+    this.kernel = state;
+    return { changed: true, back };
+  }
+
+  /**
+   * The kernel restarted.
+   * @returns {boolean} the verdict changed
+   */
+  restart() {
+    if (this.restarted) return false;
+    this.restarted = true;
+    return true;
+  }
 }

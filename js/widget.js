@@ -1,30 +1,31 @@
 // @ts-check
 import { Badge, describeStatus } from "./badge.js";
 import { Chart } from "./chart.js";
-import { Feed } from "./feed.js";
 import { kernelState } from "./kernel.js";
 import { Legend } from "./legend.js";
-import { padY, widenX, xExtent, yExtent } from "./ranges.js";
 import { FrameScheduler } from "./scheduler.js";
+import { Store, StoreRegistry } from "./store.js";
 import { readTheme, seriesColor } from "./theme.js";
-import { decodeMessage, decodeSnapshot } from "./wire.js";
+import { ViewState } from "./viewstate.js";
 
 /**
- * The livefeed view. Messages only append to the ring buffers and mark the view
- * dirty; the page's shared frame scheduler draws it at most once per frame.
+ * The livefeed widget. `initialize` (once per widget model) makes the model's
+ * store, fed by every message from then on; `render` (once per view) draws from
+ * that store at once and on every change, never waiting for the kernel. Messages
+ * only append to the ring buffers and mark the views dirty; the page's shared
+ * frame scheduler draws each view at most once per frame.
  *
- * The root element carries data attributes that describe what the view shows
- * (read by end-to-end tests and benchmarks): data-livefeed-points, -frames, -seq,
- * -received, -last-x (the newest x the last frame drew), -status (the feed_status
- * trait), -following, -paused, -connected, -kernel ("ok", "gone" or
- * "restarted"), and -x-range / -y-range ("min max" of the scales last drawn).
+ * The root element of a view carries data attributes (read by end-to-end tests
+ * and benchmarks). Those that describe the picture are written together by the
+ * frame that draws it: data-livefeed-points, -frames, -last-x (the newest x
+ * drawn), -following, -paused, and -x-range / -y-range ("min max" of the scales
+ * drawn). Those that describe the feed and the kernel are written as they change:
+ * -received (points received), -seq, -gaps (sequence gaps seen), -syncing (a
+ * sync awaits its reset), -status (the feed_status trait), -connected, and
+ * -kernel ("ok", "gone" or "restarted").
  */
 
-/** After this long without a reset answering the render-time sync, the view
- *  says the kernel is not connected (a saved notebook opened without one). */
-const NOT_CONNECTED_AFTER_MS = 3000;
-
-/** How often a view asks the widget manager whether its kernel is still there. */
+/** How often a chart asks the widget manager whether its kernel is still there. */
 const KERNEL_CHECK_MS = 1000;
 
 /**
@@ -47,28 +48,77 @@ function sharedScheduler() {
   return scheduler;
 }
 
+/** The store of every widget model in the page. */
+const stores = new StoreRegistry();
+
+const now = () => performance.now();
+
 /**
- * @typedef {import("./legend.js").LegendSeries & {ring: import("./ring.js").Ring | null}} ViewSeries
+ * Makes a model's store and feeds it from the model's events until the returned
+ * function is called.
+ * @param {any} model
+ * @returns {{store: Store, detach: () => void}}
  */
+function attachStore(model) {
+  const store = new Store({
+    window: Number(model.get("window")) || 10_000,
+    send: (content) => {
+      try {
+        model.send(content);
+      } catch (err) {
+        // The kernel went away between two checks; the next check will say so.
+        console.warn("livefeed: could not reach the kernel:", err);
+      }
+    },
+  });
+  const checkKernel = () => store.checkKernel(kernelState(model.widget_manager), now());
+  checkKernel();
+  store.start({ snapshot: model.get("snapshot"), stats: model.get("feed_stats") }, now());
+  const heard = () => store.heard();
+  /** @type {Array<[string, (...args: any[]) => void]>} */
+  const listeners = [
+    ["msg:custom", (content, buffers) => store.receive(content, buffers, now())],
+    ["change:snapshot", () => store.snapshotChanged(model.get("snapshot"), now())],
+    // Traits only the kernel sets: each change is a sign of life.
+    ["change:feed_stats", heard],
+    ["change:feed_status", heard],
+    ["change:x_kind", heard],
+    // The widget manager flips comm_live off when the kernel restarts (and only then).
+    ["comm_live_update", () => store.restarted()],
+  ];
+  for (const [name, fn] of listeners) model.on(name, fn);
+  // The picture stays as it is when the kernel goes; only the badge changes.
+  const timer = setInterval(() => {
+    checkKernel();
+    store.tick(now());
+  }, KERNEL_CHECK_MS);
+  return {
+    store,
+    detach() {
+      clearInterval(timer);
+      for (const [name, fn] of listeners) model.off?.(name, fn);
+    },
+  };
+}
 
-/** Summaries of a series' ring, bound once per ring (the chart asks per frame).
- *  @type {WeakMap<import("./ring.js").Ring, import("./trace.js").Summarise>} */
-const boundSummaries = new WeakMap();
-
-/** @param {ViewSeries} s */
-function summariser(s) {
-  const ring = s.ring;
-  if (!ring) return null;
-  let f = boundSummaries.get(ring);
-  if (!f) {
-    f = (from, to, out) => ring.summary(from, to, out);
-    boundSummaries.set(ring, f);
-  }
-  return f;
+/** @param {{model: any}} ctx */
+function initialize({ model }) {
+  const { store, detach } = attachStore(model);
+  const forget = stores.add(model, store);
+  return () => {
+    forget();
+    detach();
+  };
 }
 
 /** @param {{model: any, el: HTMLElement}} ctx */
 function render({ model, el }) {
+  // A front end that gives views no way back to their model's store: this view keeps its own.
+  /** @type {ReturnType<typeof attachStore> | null} */
+  let own = null;
+  const store = stores.find(model) ?? (own = attachStore(model)).store;
+  const feed = store.feed;
+
   const root = document.createElement("div");
   root.className = "livefeed";
 
@@ -102,33 +152,18 @@ function render({ model, el }) {
   el.append(root);
 
   const isTime = () => model.get("x_kind") === "time";
-  const windowSize = () => Number(model.get("window")) || 10_000;
-  const feed = new Feed(windowSize());
+  const state = new ViewState();
   /** @type {Chart | null} */
   let chart = null;
   let chartKey = "";
-  /** @type {[number, number] | null} x range chosen by dragging; null while following */
-  let zoom = null;
   /** @type {number | null} */
   let hoverX = null;
-  let paused = false; // set from the trait once the snapshot is loaded
-  /** @type {ViewSeries[] | null} copy of the data shown when pausing */
-  let frozen = null;
-  /** @type {ViewSeries[]} what the last frame drew, for the hover read-out */
+  /** @type {import("./viewstate.js").ViewSeries[]} what the last frame drew, for the hover read-out */
   let shown = [];
-  /** @type {[number, number]} */
-  let lastY = [0, 1];
   let frames = 0;
   let dirty = true;
   /** The plot's clientWidth, kept by the ResizeObserver; -1 until first read. */
   let plotWidth = -1;
-  /** No reset answered the render-time sync in time. */
-  let noAnswer = false;
-  /** The widget manager says the kernel is shut down, dead or unreachable. */
-  let kernelGone = false;
-  /** The kernel restarted: this model's Python object is gone for good. */
-  let restarted = false;
-  let gotReset = false;
   /** @type {import("./theme.js").Theme | null} */
   let theme = null;
 
@@ -137,7 +172,12 @@ function render({ model, el }) {
     if (root.getAttribute(name) !== v) root.setAttribute(name, v);
   };
 
-  /** The series as they are now, as views into the ring buffers. */
+  /** @param {Record<string, string>} attrs by name without the data-livefeed- prefix */
+  const publish = (attrs) => {
+    for (const [name, value] of Object.entries(attrs)) setAttr(`data-livefeed-${name}`, value);
+  };
+
+  /** The series as they are now, as views into the store's ring buffers. */
   const liveSeries = () =>
     [...feed.series.values()].map((s) => ({
       id: s.id,
@@ -165,7 +205,7 @@ function render({ model, el }) {
     dirty = false;
     if (!theme) theme = readTheme(root);
 
-    const view = frozen ?? liveSeries();
+    const view = state.series(liveSeries());
     const time = isTime();
     const key = JSON.stringify([time, model.get("x_label"), model.get("y_label"), view.map((s) => [s.id, s.name])]);
     if (key !== chartKey) {
@@ -182,8 +222,7 @@ function render({ model, el }) {
           height: plotHeight(),
           theme: () => theme ?? readTheme(root),
           onZoom: (a, b) => {
-            // Whole milliseconds on time axes: uPlot's time ticks misalign on fractions.
-            zoom = time ? [Math.floor(a), Math.ceil(b)] : [a, b];
+            state.zoomTo(a, b, time);
             showControls();
             markDirty();
           },
@@ -198,32 +237,20 @@ function render({ model, el }) {
       legend.setSeries(view);
     }
 
-    let points = 0;
-    let lastX = -Infinity;
-    for (const s of view) {
-      points += s.xs.length;
-      if (s.xs.length > 0 && s.xs[s.xs.length - 1] > lastX) lastX = s.xs[s.xs.length - 1];
-    }
+    const picture = state.picture(view, time);
     if (chart) {
       chart.resize(width, plotHeight());
-      /** @type {Array<[ArrayLike<number>, ArrayLike<number>]>} */
-      const data = view.map((s) => [s.xs, s.ys]);
-      const xr = zoom ?? widenX(xExtent(view.map((s) => s.xs)), time);
-      // A ring's block summaries spare walking a long window; a paused copy has none.
-      const summaries = view.map(summariser);
-      const yr = yExtent(data, xr[0], xr[1], summaries);
-      if (yr) lastY = padY(yr);
-      chart.draw(data, xr, lastY, summaries);
-      setAttr("data-livefeed-x-range", `${xr[0]} ${xr[1]}`);
-      setAttr("data-livefeed-y-range", `${lastY[0]} ${lastY[1]}`);
+      chart.draw(
+        view.map((s) => [s.xs, s.ys]),
+        picture.xRange,
+        picture.yRange,
+        picture.summaries,
+      );
     }
     shown = view;
     legend.update(view, hoverX, time);
     frames += 1;
-    setAttr("data-livefeed-points", points);
-    setAttr("data-livefeed-frames", frames);
-    // Benchmarks time how long a point takes to be drawn by watching this.
-    if (lastX > -Infinity) setAttr("data-livefeed-last-x", lastX);
+    publish(state.attributes(picture, frames, chart !== null));
   }
 
   const plotHeight = () => {
@@ -232,56 +259,49 @@ function render({ model, el }) {
   };
 
   function follow() {
-    zoom = null;
+    state.follow();
     showControls();
     markDirty();
   }
 
+  /** The buttons say at once what the next frame will show. */
   function showControls() {
-    pauseButton.textContent = paused ? "Resume" : "Pause";
-    pauseButton.setAttribute("aria-pressed", String(paused));
-    followButton.setAttribute("aria-pressed", String(zoom === null));
-    followButton.disabled = zoom === null;
-    setAttr("data-livefeed-following", zoom === null);
-    setAttr("data-livefeed-paused", paused);
+    pauseButton.textContent = state.paused ? "Resume" : "Pause";
+    pauseButton.setAttribute("aria-pressed", String(state.paused));
+    followButton.setAttribute("aria-pressed", String(state.following));
+    followButton.disabled = state.following;
   }
 
   /** @param {boolean} value */
   function setPaused(value) {
-    if (value === paused) return;
-    paused = value;
-    // A paused view keeps a copy of what it shows, so zooming and hovering work
-    // on a still picture while the ring buffers go on filling.
-    frozen = paused ? liveSeries().map((s) => ({ ...s, xs: s.xs.slice(), ys: s.ys.slice(), ring: null })) : null;
+    if (!state.setPaused(value, liveSeries)) return;
     showControls();
     markDirty();
   }
 
+  function showFeed() {
+    publish({
+      received: String(feed.received),
+      seq: String(feed.lastSeq),
+      gaps: String(feed.gaps),
+      syncing: String(feed.awaitingReset),
+    });
+  }
+
   function showStatus() {
     const status = model.get("feed_status");
-    const disconnected = restarted || kernelGone || noAnswer;
+    const live = store.liveness;
     setAttr("data-livefeed-status", status);
-    setAttr("data-livefeed-connected", !disconnected);
-    setAttr("data-livefeed-kernel", restarted ? "restarted" : kernelGone ? "gone" : "ok");
+    setAttr("data-livefeed-connected", live.connected);
+    setAttr("data-livefeed-kernel", live.label);
     badge.show(
       describeStatus(status, model.get("feed_stats"), {
-        disconnected,
-        restarted,
-        hadLiveData: gotReset,
+        disconnected: !live.connected,
+        restarted: live.restarted,
+        hadLiveData: store.hadLiveData,
         hasData: feed.points > 0,
       }),
     );
-  }
-
-  /** Sends to the kernel unless it is known to be gone (sending to a dead kernel throws). */
-  function send(/** @type {object} */ content) {
-    if (restarted || kernelGone) return;
-    try {
-      model.send(content);
-    } catch (err) {
-      // The kernel went away between two checks; the next check will say so.
-      console.warn("livefeed: could not reach the kernel:", err);
-    }
   }
 
   function showHeading() {
@@ -291,96 +311,45 @@ function render({ model, el }) {
     source.title = src;
   }
 
-  function sendSync() {
-    feed.requestSync(performance.now());
-    send({ type: "sync" });
-  }
-
-  /**
-   * @param {any} content
-   * @param {unknown[]} buffers
-   */
-  function onMessage(content, buffers) {
-    if (!content || (content.type !== "batch" && content.type !== "reset")) return;
-    let msg;
-    try {
-      msg = decodeMessage(content, buffers);
-    } catch (err) {
-      // Nothing of a malformed message is applied; a reset brings the view back in step.
-      console.error("livefeed: dropped a malformed message:", err);
-      sendSync();
-      return;
-    }
-    const outcome = feed.apply(msg, performance.now());
-    if (outcome === "sync") send({ type: "sync" });
-    setAttr("data-livefeed-received", feed.received);
-    setAttr("data-livefeed-seq", feed.lastSeq);
-    if (msg.type === "reset") {
-      gotReset = true;
-      noAnswer = false;
+  const unsubscribe = store.subscribe((change) => {
+    if (change === "data") {
+      // While paused the data only accumulates; resuming draws it at once.
+      if (!state.paused) markDirty();
+      // Without a kernel, the badge says whether the view shows saved or received data.
+      if (!store.liveness.connected) showStatus();
+    } else if (change === "received") {
+      showFeed();
+    } else {
       showStatus();
     }
-    // While paused the data only accumulates; resuming draws it at once.
-    if (outcome === "applied" && !paused) markDirty();
-  }
+  });
 
-  // Start from the saved snapshot, if any, then ask the kernel for the current data.
-  try {
-    const snap = decodeSnapshot(model.get("snapshot"));
-    if (snap) feed.replace(snap);
-  } catch (err) {
-    console.error("livefeed: ignored an unreadable snapshot:", err);
-  }
-  // A view opened on a paused chart shows the snapshot until resumed.
+  // A view opened on a paused chart shows what the store holds until resumed.
   setPaused(Boolean(model.get("paused")));
-  setAttr("data-livefeed-seq", feed.lastSeq);
-  setAttr("data-livefeed-received", 0);
-  setAttr("data-livefeed-points", 0);
-  setAttr("data-livefeed-frames", 0);
-  kernelGone = kernelState(model.widget_manager) === "gone";
+  publish(state.attributes(null, 0, false));
+  showFeed();
   showHeading();
   showControls();
   showStatus();
-  sendSync();
-  const notConnectedTimer = setTimeout(() => {
-    if (!gotReset) {
-      noAnswer = true;
-      showStatus();
-    }
-  }, NOT_CONNECTED_AFTER_MS);
   markDirty();
 
-  // The picture stays as it is when the kernel goes; only the badge changes.
-  const kernelTimer = setInterval(() => {
-    const gone = kernelState(model.widget_manager) === "gone";
-    if (gone === kernelGone) return;
-    kernelGone = gone;
-    // Back after a lost connection: batches may have been missed meanwhile.
-    if (!gone) sendSync();
-    showStatus();
-  }, KERNEL_CHECK_MS);
-
   pauseButton.addEventListener("click", () => {
-    setPaused(!paused);
-    if (restarted || kernelGone) return; // no kernel to tell; the view still freezes
-    model.set("paused", paused);
-    model.save_changes();
+    setPaused(!state.paused);
+    // No kernel to tell (a widget restored without one has no comm at all): the view still freezes.
+    if (!store.liveness.connected) return;
+    try {
+      model.set("paused", state.paused);
+      model.save_changes();
+    } catch (err) {
+      console.warn("livefeed: could not tell the kernel:", err);
+    }
   });
   followButton.addEventListener("click", follow);
 
   /** @type {Array<[string, (...args: any[]) => void]>} */
   const listeners = [
-    ["msg:custom", onMessage],
     ["change:paused", () => setPaused(Boolean(model.get("paused")))],
     ["change:feed_status", showStatus],
-    [
-      // The widget manager flips comm_live off when the kernel restarts (and only then).
-      "comm_live_update",
-      () => {
-        restarted = true;
-        showStatus();
-      },
-    ],
     ["change:feed_stats", showStatus],
     ["change:title", showHeading],
     ["change:source", showHeading],
@@ -388,13 +357,6 @@ function render({ model, el }) {
     ["change:x_kind", markDirty],
     ["change:x_label", markDirty],
     ["change:y_label", markDirty],
-    [
-      "change:window",
-      () => {
-        feed.setWindow(windowSize());
-        markDirty();
-      },
-    ],
   ];
   for (const [name, fn] of listeners) model.on(name, fn);
 
@@ -423,8 +385,8 @@ function render({ model, el }) {
 
   return () => {
     job.remove();
-    clearTimeout(notConnectedTimer);
-    clearInterval(kernelTimer);
+    unsubscribe();
+    own?.detach();
     resizeObserver.disconnect();
     themeObserver.disconnect();
     for (const [name, fn] of listeners) model.off?.(name, fn);
@@ -447,4 +409,4 @@ function button(label, tip) {
   return b;
 }
 
-export default { render };
+export default { initialize, render };

@@ -18,7 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -451,8 +451,12 @@ class Notebook:
 
     def run_all(self, timeout: float = CELL_TIMEOUT) -> None:
         """Run every cell and wait until the last one has finished."""
+        self._wait_run(self.start_all(), timeout)
+
+    def start_all(self) -> str:
+        """Start running every cell, as Run All does, without waiting; returns the run key."""
         self.wait_kernel_idle()
-        self._wait_run(self._start_command("notebook:run-all-cells"), timeout)
+        return self._start_command("notebook:run-all-cells")
 
     def add_cell(self, source: str) -> str:
         """Append a code cell with ``source``, select it alone, and return its id."""
@@ -475,6 +479,10 @@ class Notebook:
 
     def wait_run(self, key: str, timeout: float = CELL_TIMEOUT) -> None:
         self._wait_run(key, timeout)
+
+    def run_done(self, key: str) -> bool:
+        """Whether run ``key`` has finished (the kernel's reply came, whatever its output)."""
+        return bool(self.page.evaluate("(key) => !!(window.__e2e.runs[key] || {}).done", key))
 
     def run_cell(self, source: str, timeout: float = CELL_TIMEOUT) -> str:
         """Append a cell, run it to the end, and return its text output."""
@@ -542,16 +550,23 @@ def open_notebook(page: Page, server: LabServer, path: str, *, app: str = "lab")
 
 @contextmanager
 def running_notebook(
-    page: Page, server: LabServer, name: str, cells: list[str], *, closing: str | None = None
+    page: Page,
+    server: LabServer,
+    name: str,
+    cells: list[str],
+    *,
+    closing: str | None = None,
+    app: str = "lab",
 ) -> Iterator[Notebook]:
-    """A notebook of ``PRELUDE`` and ``cells``, written as ``name``, opened and run to the end.
+    """A notebook of ``PRELUDE`` and ``cells``, written as ``name``, opened (in ``app``, see
+    ``open_notebook``) and run to the end.
 
     Fails unless every cell ran without an error output. On leaving, runs ``closing`` (the cell
     that closes the notebook's charts, so that no feed outlives the module) if given, then shuts
     the kernel down unless it is gone already (a test may have shut it down itself).
     """
     path = write_notebook(server.root_dir, name, [PRELUDE, *cells])
-    notebook = open_notebook(page, server, path)
+    notebook = open_notebook(page, server, path, app=app)
     notebook.run_all()
     assert notebook.error_outputs() == []
     yield notebook
@@ -696,6 +711,50 @@ def wait_for_points(
         timeout=timeout,
         message=lambda: f"{what} to show {expected} points (it shows {count(view, 'points')})",
     )
+
+
+def read_views(page: Page, views: Sequence[Locator]) -> list[dict[str, str]]:
+    """The ``data-livefeed-*`` attributes of each view, without the prefix, all read in one go.
+
+    One script reads them all between two frames, so views drawn by the same frame are seen in
+    the same state.
+    """
+    handles = [view.element_handle() for view in views]
+    return list(
+        page.evaluate(
+            """(els) => els.map((el) => Object.fromEntries(
+                [...el.attributes]
+                  .filter((a) => a.name.startsWith('data-livefeed-'))
+                  .map((a) => [a.name.slice('data-livefeed-'.length), a.value])))""",
+            handles,
+        )
+    )
+
+
+def readings_while_running(
+    notebook: Notebook,
+    cell_id: str,
+    views: Sequence[Locator],
+    *,
+    run: str,
+    done: str | None = None,
+    interval: float = 0.25,
+    timeout: float = CELL_TIMEOUT,
+) -> list[list[dict[str, str]]]:
+    """Read the views' attributes (see ``read_views``) again and again until cell ``cell_id``
+    ends, and return the readings made while it certainly still ran: those after which its run
+    ``run`` had not finished, nor (when ``done`` is given, the last thing the cell prints) its
+    output shown ``done``."""
+    readings: list[list[dict[str, str]]] = []
+    deadline = time.monotonic() + timeout
+    while True:
+        reading = read_views(notebook.page, views)
+        if notebook.run_done(run) or (done is not None and done in notebook.output_text(cell_id)):
+            return readings
+        readings.append(reading)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for the cell to end")
+        time.sleep(interval)
 
 
 def value_range(view: Locator, name: str) -> tuple[float, float]:

@@ -123,7 +123,13 @@ def test_pause_and_resume_from_python(notebook: Notebook, ticker: Locator) -> No
 
 def test_pause_and_resume_with_the_button(notebook: Notebook, ticker: Locator) -> None:
     ticker.get_by_role("button", name="Pause").click()
-    assert ticker.get_attribute("data-livefeed-paused") == "true"
+    # The button answers at once; the attributes come with the frame that draws the still picture.
+    expect(ticker.get_by_role("button", name="Resume")).to_be_visible()
+    wait_for(
+        lambda: ticker.get_attribute("data-livefeed-paused") == "true",
+        timeout=TIMEOUT,
+        message="the view to draw paused",
+    )
     # The button tells the kernel too, so every view and Python agree.
     wait_for(
         lambda: notebook.evaluate("ticker.paused") == "True",
@@ -202,6 +208,52 @@ def test_drag_zooms_and_double_click_follows_again(
         message="the x range to move on",
     )
     expect(ticker.get_by_role("button", name="Follow")).to_be_disabled()
+
+
+# A drag across the plot made by events dispatched in one task, the attributes read in that same
+# task (before any frame can run) and again after the next frames.
+DRAG_AND_READ = """async (root) => {
+  const read = () => ({
+    following: root.getAttribute('data-livefeed-following'),
+    xRange: root.getAttribute('data-livefeed-x-range'),
+  });
+  const over = root.querySelector('.u-over');
+  const box = over.getBoundingClientRect();
+  let x = 0;
+  const at = (type, f) => {
+    const to = box.left + box.width * f;
+    over.dispatchEvent(new MouseEvent(type, {
+      bubbles: true, cancelable: true, button: 0, view: window,
+      clientX: to, clientY: box.top + box.height / 2, movementX: to - x, movementY: 0,
+    }));
+    x = to;
+  };
+  const before = read();
+  at('mousedown', 0.3);
+  at('mousemove', 0.4);
+  at('mousemove', 0.55);
+  at('mouseup', 0.55);
+  const during = read();
+  for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
+  return { before, during, after: read() };
+}"""
+
+
+def test_a_zoom_changes_the_picture_attributes_together(
+    notebook: Notebook, ticker: Locator
+) -> None:
+    ticker.scroll_into_view_if_needed()
+    wait_for(lambda: _following(ticker) == "true", timeout=TIMEOUT, message="following")
+    seen = ticker.evaluate(DRAG_AND_READ)
+    print(f"attributes before, right after and frames after a drag: {seen}")
+    # Until a frame draws the zoom, the attributes describe the picture shown: still following.
+    assert seen["during"] == seen["before"], seen
+    assert seen["before"]["following"] == "true"
+    # The frame that draws the zoom writes both.
+    assert seen["after"]["following"] == "false", seen
+    assert seen["after"]["xRange"] != seen["before"]["xRange"], seen
+    ticker.get_by_role("button", name="Follow").click()
+    wait_for(lambda: _following(ticker) == "true", timeout=TIMEOUT, message="following")
 
 
 def test_follow_button_ends_a_zoom(page: Page, notebook: Notebook, ticker: Locator) -> None:

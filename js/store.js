@@ -1,0 +1,232 @@
+// @ts-check
+import { Feed } from "./feed.js";
+import { Liveness } from "./kernel.js";
+import { decodeMessage, decodeSnapshot } from "./wire.js";
+
+/**
+ * A chart's data in the page, kept once per widget model and shared by all its
+ * views: the points (a `Feed`), what is known of the kernel (a `Liveness`), and
+ * when to ask the kernel for the whole window. No DOM and no widget model: the
+ * caller hands it the model's state and messages with the time, and gives it a
+ * function that sends to the kernel.
+ *
+ * It is fed from the moment the model exists (anywidget's `initialize`), so a
+ * view that appears later draws at once from what it holds, and it never waits
+ * for the kernel to apply a batch. It asks for the whole window (a `sync`) only
+ * when it lacks older points: a model made from the state of a chart that had
+ * already sent data (a reloaded page, or a notebook saved with its widget
+ * state), or a sequence gap.
+ */
+
+/**
+ * @typedef {"data" | "received" | "status"} Change
+ *   data: the points or series changed; received: a message arrived (counts,
+ *   seq); status: what is known of the kernel changed.
+ */
+
+/**
+ * Whether a model was made for a chart that has sent nothing yet: the page saw
+ * its widget open. The kernel sets `snapshot` and `feed_stats` only after the
+ * widget's comm is open, so both are empty then; a model made later (after a
+ * page reload, or from a saved notebook) has at least the statistics.
+ * @param {{snapshot: unknown, stats: unknown}} state the traits as the model got them
+ */
+export function isNewChart({ snapshot, stats }) {
+  return isEmpty(snapshot) && isEmpty(stats);
+}
+
+/** @param {unknown} v */
+function isEmpty(v) {
+  return v == null || (typeof v === "object" && Object.keys(v).length === 0);
+}
+
+export class Store {
+  /**
+   * @param {{window: number, send: (content: object) => void}} options
+   *   window: points kept per series; send: sends a message to the kernel
+   */
+  constructor({ window, send }) {
+    this.feed = new Feed(window);
+    this.liveness = new Liveness();
+    this._send = send;
+    /** The points held came from the kernel (a batch or reset), not only from the saved snapshot. */
+    this.hadLiveData = false;
+    /** Sync requests sent. */
+    this.syncs = 0;
+    /** @type {Set<(change: Change) => void>} */
+    this._listeners = new Set();
+  }
+
+  /**
+   * Starts from the model's state as the page got it: the saved snapshot if any,
+   * then, unless the chart is new, one request for the whole window.
+   * @param {{snapshot: unknown, stats: unknown}} state
+   * @param {number} now milliseconds
+   */
+  start(state, now) {
+    try {
+      const snap = decodeSnapshot(state.snapshot);
+      if (snap) this.feed.replace(snap);
+    } catch (err) {
+      console.error("livefeed: ignored an unreadable snapshot:", err);
+    }
+    if (!isNewChart(state)) this.sync(now);
+  }
+
+  /**
+   * Listens to changes; returns the function that stops listening.
+   * @param {(change: Change) => void} listener
+   */
+  subscribe(listener) {
+    this._listeners.add(listener);
+    return () => {
+      this._listeners.delete(listener);
+    };
+  }
+
+  /**
+   * A custom message from the kernel.
+   * @param {any} content
+   * @param {ReadonlyArray<unknown>} buffers
+   * @param {number} now milliseconds
+   */
+  receive(content, buffers, now) {
+    this.heard();
+    if (!content || (content.type !== "batch" && content.type !== "reset")) return;
+    let msg;
+    try {
+      msg = decodeMessage(content, buffers);
+    } catch (err) {
+      // Nothing of a malformed message is applied; a reset brings the chart back in step.
+      console.error("livefeed: dropped a malformed message:", err);
+      this.sync(now);
+      return;
+    }
+    const outcome = this.feed.apply(msg, now);
+    if (outcome.sync) this._sendSync(now);
+    if (outcome.changed) this.hadLiveData = true;
+    this._emit("received");
+    if (outcome.changed) this._emit("data");
+  }
+
+  /** A trait changed on the kernel's side (a sign of life, nothing more). */
+  heard() {
+    if (this.liveness.hear()) this._emit("status");
+  }
+
+  /**
+   * The `snapshot` trait changed. Its data is not used (the store holds more),
+   * only its seq, which may reveal lost batches.
+   * @param {any} snapshot
+   * @param {number} now milliseconds
+   */
+  snapshotChanged(snapshot, now) {
+    this.heard();
+    const seq = snapshot && typeof snapshot === "object" ? snapshot.seq : undefined;
+    if (Number.isSafeInteger(seq) && this.feed.noteSnapshotSeq(seq, now)) {
+      this._sendSync(now);
+      this._emit("received");
+    }
+  }
+
+  /**
+   * The widget manager's word on the kernel, asked now and then.
+   * @param {import("./kernel.js").KernelState} state
+   * @param {number} now milliseconds
+   */
+  checkKernel(state, now) {
+    const { changed, back } = this.liveness.setKernel(state);
+    // Back after a lost connection: batches may have been lost meanwhile.
+    if (back) this.sync(now);
+    if (changed) this._emit("status");
+  }
+
+  /** The kernel restarted: nothing more will come for this model. */
+  restarted() {
+    if (this.liveness.restart()) this._emit("status");
+  }
+
+  /**
+   * The time passed (called about once a second).
+   * @param {number} now milliseconds
+   */
+  tick(now) {
+    if (this.liveness.tick(now)) this._emit("status");
+  }
+
+  /**
+   * Asks the kernel for the whole window, and goes on applying batches until the reset comes.
+   * @param {number} now milliseconds
+   */
+  sync(now) {
+    this.feed.requestSync(now);
+    this._sendSync(now);
+    this._emit("received");
+  }
+
+  /** @param {number} now */
+  _sendSync(now) {
+    this.liveness.asked(now);
+    if (!this.liveness.canSend) return;
+    this.syncs += 1;
+    this._send({ type: "sync" });
+  }
+
+  /** @param {Change} change */
+  _emit(change) {
+    for (const listener of [...this._listeners]) listener(change);
+  }
+}
+
+/**
+ * Which model a view's `model` belongs to. anywidget hands `initialize` and each
+ * `render` a different object for the same widget model, sharing its attributes:
+ * the same model gives the very same attribute objects (anything deserialised
+ * into an object, such as the layout model or a dict trait), while different
+ * models never share one.
+ */
+const IDENTITY_KEYS = ["layout", "_dom_classes", "snapshot", "feed_stats"];
+
+/**
+ * @param {{get: (key: string) => unknown}} a
+ * @param {{get: (key: string) => unknown}} b
+ */
+export function sameModel(a, b) {
+  let matched = 0;
+  for (const key of IDENTITY_KEYS) {
+    const va = a.get(key);
+    if (va === null || typeof va !== "object") continue;
+    if (b.get(key) !== va) return false;
+    matched += 1;
+  }
+  return matched > 0;
+}
+
+/** The stores of the models that exist in this page, for views to find theirs. */
+export class StoreRegistry {
+  constructor() {
+    /** @type {Map<Store, {get: (key: string) => unknown}>} */
+    this._models = new Map();
+  }
+
+  /**
+   * @param {{get: (key: string) => unknown}} model as `initialize` got it
+   * @param {Store} store
+   * @returns {() => void} forgets it
+   */
+  add(model, store) {
+    this._models.set(store, model);
+    return () => {
+      this._models.delete(store);
+    };
+  }
+
+  /**
+   * @param {{get: (key: string) => unknown}} model as `render` got it
+   * @returns {Store | null}
+   */
+  find(model) {
+    for (const [store, m] of this._models) if (sameModel(model, m)) return store;
+    return null;
+  }
+}

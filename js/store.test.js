@@ -1,0 +1,220 @@
+import { describe, expect, it } from "vitest";
+import { RESYNC_AFTER_MS } from "./feed.js";
+import { NOT_CONNECTED_AFTER_MS } from "./kernel.js";
+import { Store, StoreRegistry, isNewChart, sameModel } from "./store.js";
+
+/** Little-endian float64 bytes, as the widget layer delivers a buffer. */
+function bytes(values) {
+  const dv = new DataView(new ArrayBuffer(values.length * 8));
+  values.forEach((v, i) => dv.setFloat64(i * 8, v, true));
+  return dv;
+}
+
+/** A message as the kernel sends it: content and [x, y] buffers. parts: [[id, xs, ys], ...] */
+function message(type, seq, parts, series = []) {
+  const content = { type, seq, series, segments: parts.map(([id, xs]) => [id, xs.length]) };
+  const buffers = [bytes(parts.flatMap(([, xs]) => xs)), bytes(parts.flatMap(([, , ys]) => ys))];
+  return [content, buffers];
+}
+
+const batch = (...args) => message("batch", ...args);
+const reset = (...args) => message("reset", ...args);
+
+function snapshot(seq, parts, series = []) {
+  const [content, [x, y]] = message("reset", seq, parts, series);
+  return { seq, series: content.series, segments: content.segments, x, y };
+}
+
+/** A store whose sends and changes are recorded. */
+function recorded() {
+  const sent = [];
+  const changes = [];
+  const store = new Store({ window: 100, send: (content) => sent.push(content) });
+  store.subscribe((change) => changes.push(change));
+  return { store, sent, changes };
+}
+
+const held = (store) => Object.fromEntries([...store.feed.series.values()].map((s) => [s.name, [...s.ring.xs()]]));
+
+const STATS = { messages: 3, points: 3 };
+
+describe("isNewChart", () => {
+  it("is true only while neither the snapshot nor the statistics were set", () => {
+    expect(isNewChart({ snapshot: {}, stats: {} })).toBe(true);
+    expect(isNewChart({ snapshot: undefined, stats: undefined })).toBe(true);
+    expect(isNewChart({ snapshot: {}, stats: STATS })).toBe(false);
+    expect(isNewChart({ snapshot: snapshot(1, [[0, [1], [1]]]), stats: {} })).toBe(false);
+  });
+});
+
+describe("Store", () => {
+  it("feeds a new chart from its first batch and never asks the kernel for anything", () => {
+    const { store, sent, changes } = recorded();
+    store.start({ snapshot: {}, stats: {} }, 0);
+    store.receive(...batch(1, [[0, [1, 2], [5, 6]]], [[0, "loss"]]), 10);
+    store.receive(...batch(2, [[0, [3], [7]]]), 20);
+    expect(held(store)).toEqual({ loss: [1, 2, 3] });
+    expect(sent).toEqual([]);
+    expect(changes.filter((c) => c === "data")).toHaveLength(2);
+    expect(store.hadLiveData).toBe(true);
+    // However long nothing answers, a chart that never asked is not "not connected".
+    store.tick(10 * NOT_CONNECTED_AFTER_MS);
+    expect(store.liveness.connected).toBe(true);
+  });
+
+  it("starts a reloaded chart from its snapshot, asks once, and draws every batch until the reset", () => {
+    const { store, sent, changes } = recorded();
+    store.start({ snapshot: snapshot(7, [[0, [1, 4], [1, 4]]], [[0, "a"]]), stats: STATS }, 0);
+    expect(held(store)).toEqual({ a: [1, 4] });
+    expect(store.hadLiveData).toBe(false);
+    expect(sent).toEqual([{ type: "sync" }]);
+    // The kernel is busy: no reset yet, but batches come and are drawn.
+    store.receive(...batch(12, [[0, [9], [9]]]), 100);
+    store.receive(...batch(13, [[0, [10], [10]]]), 200);
+    expect(held(store)).toEqual({ a: [1, 4, 9, 10] });
+    expect(changes.filter((c) => c === "data")).toHaveLength(2);
+    expect(store.feed.gaps).toBe(0);
+    expect(sent).toHaveLength(1);
+    store.receive(...reset(14, [[0, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], Array(10).fill(0)]]), 300);
+    store.receive(...batch(15, [[0, [11], [11]]]), 400);
+    expect(held(store)).toEqual({ a: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] });
+    expect(store.feed.awaitingReset).toBe(false);
+    expect(sent).toHaveLength(1);
+  });
+
+  it("asks again, at most every few seconds, while batches come and no reset does", () => {
+    const { store, sent } = recorded();
+    store.start({ snapshot: {}, stats: STATS }, 0);
+    let seq = 5;
+    for (let t = 100; t <= 2 * RESYNC_AFTER_MS + 100; t += 100) store.receive(...batch(seq++, []), t);
+    expect(sent).toEqual([{ type: "sync" }, { type: "sync" }, { type: "sync" }]);
+  });
+
+  it("asks once on a gap and keeps drawing meanwhile", () => {
+    const { store, sent } = recorded();
+    store.start({ snapshot: {}, stats: {} }, 0);
+    store.receive(...batch(1, [[0, [1], [1]]]), 0);
+    store.receive(...batch(3, [[0, [3], [3]]]), 10);
+    store.receive(...batch(4, [[0, [4], [4]]]), 20);
+    expect(sent).toEqual([{ type: "sync" }]);
+    expect(held(store)).toEqual({ "series 0": [1, 3, 4] });
+    expect(store.feed.gaps).toBe(1);
+  });
+
+  it("finds batches lost at the end of a run through the snapshot's seq", () => {
+    const { store, sent } = recorded();
+    store.start({ snapshot: {}, stats: {} }, 0);
+    store.receive(...batch(1, [[0, [1], [1]]]), 0);
+    store.snapshotChanged(snapshot(1, [[0, [1], [1]]]), 10);
+    expect(sent).toEqual([]);
+    store.snapshotChanged(snapshot(3, [[0, [1, 2, 3], [1, 2, 3]]]), 20);
+    expect(sent).toEqual([{ type: "sync" }]);
+    // Its points are not taken from it: the reset brings the whole window.
+    expect(held(store)).toEqual({ "series 0": [1] });
+  });
+
+  it("asks again for the window when the kernel comes back after being gone", () => {
+    const { store, sent } = recorded();
+    store.start({ snapshot: {}, stats: {} }, 0);
+    store.checkKernel("ok", 0);
+    store.checkKernel("gone", 10);
+    expect(store.liveness.connected).toBe(false);
+    store.checkKernel("ok", 20);
+    expect(sent).toEqual([{ type: "sync" }]);
+  });
+
+  it("says not connected when its request meets silence: a saved notebook without its kernel", () => {
+    const { store, sent, changes } = recorded();
+    store.start({ snapshot: snapshot(4, [[0, [1, 2], [1, 2]]]), stats: STATS }, 0);
+    expect(sent).toHaveLength(1);
+    store.tick(NOT_CONNECTED_AFTER_MS - 1);
+    expect(store.liveness.connected).toBe(true);
+    store.tick(NOT_CONNECTED_AFTER_MS);
+    expect(store.liveness.connected).toBe(false);
+    expect(changes).toContain("status");
+  });
+
+  it("counts any message from the kernel as a sign of life", () => {
+    for (const word of ["trait", "batch", "snapshot"]) {
+      const { store } = recorded();
+      store.start({ snapshot: {}, stats: STATS }, 0);
+      if (word === "trait") store.heard();
+      if (word === "batch") store.receive(...batch(9, [[0, [1], [1]]]), 10);
+      if (word === "snapshot") store.snapshotChanged({}, 10);
+      store.tick(10 * NOT_CONNECTED_AFTER_MS);
+      expect(store.liveness.connected, word).toBe(true);
+    }
+  });
+
+  it("sends nothing to a kernel that is gone or restarted", () => {
+    const { store, sent } = recorded();
+    store.start({ snapshot: {}, stats: {} }, 0);
+    store.restarted();
+    store.receive(...batch(5, []), 0);
+    store.checkKernel("gone", 0);
+    store.checkKernel("ok", 0);
+    expect(sent).toEqual([]);
+    expect(store.liveness.label).toBe("restarted");
+  });
+
+  it("drops a malformed message whole and asks for the window", () => {
+    const { store, sent } = recorded();
+    const errors = [];
+    const original = console.error;
+    console.error = (...args) => errors.push(args);
+    try {
+      store.start({ snapshot: {}, stats: {} }, 0);
+      const [content] = batch(1, [[0, [1, 2], [1, 2]]]);
+      store.receive(content, [bytes([1, 2]), bytes([1])], 0);
+    } finally {
+      console.error = original;
+    }
+    expect(store.feed.points).toBe(0);
+    expect(sent).toEqual([{ type: "sync" }]);
+    expect(errors).toHaveLength(1);
+  });
+
+  it("lets a listener go", () => {
+    const store = new Store({ window: 10, send: () => {} });
+    const seen = [];
+    const stop = store.subscribe((c) => seen.push(c));
+    store.receive(...batch(1, [[0, [1], [1]]]), 0);
+    const n = seen.length;
+    stop();
+    store.receive(...batch(2, [[0, [2], [2]]]), 0);
+    expect(seen).toHaveLength(n);
+  });
+});
+
+/** What anywidget hands initialize and render: a fresh object per call over one model's attributes. */
+function handle(attributes) {
+  return { get: (key) => attributes[key] };
+}
+
+describe("sameModel and StoreRegistry", () => {
+  it("match the handles of one model, and only those", () => {
+    const layout = { kind: "layout" };
+    const a = { layout, _dom_classes: [], snapshot: {}, feed_stats: {} };
+    const b = { layout: { kind: "layout" }, _dom_classes: [], snapshot: {}, feed_stats: {} };
+    expect(sameModel(handle(a), handle(a))).toBe(true);
+    expect(sameModel(handle(a), handle(b))).toBe(false);
+    // Two charts given the same layout object are still two models.
+    expect(sameModel(handle(a), handle({ ...b, layout }))).toBe(false);
+    // Nothing to go by: no match rather than a guess.
+    expect(sameModel(handle({}), handle({}))).toBe(false);
+  });
+
+  it("finds the store of a model as long as it is registered", () => {
+    const registry = new StoreRegistry();
+    const attrs = [1, 2].map(() => ({ layout: {}, snapshot: {}, feed_stats: {} }));
+    const stores = attrs.map(() => new Store({ window: 10, send: () => {} }));
+    const forget = attrs.map((a, i) => registry.add(handle(a), stores[i]));
+    expect(registry.find(handle(attrs[1]))).toBe(stores[1]);
+    expect(registry.find(handle(attrs[0]))).toBe(stores[0]);
+    // The trait objects change as the kernel updates them, for every handle alike.
+    attrs[0].snapshot = { seq: 3 };
+    expect(registry.find(handle(attrs[0]))).toBe(stores[0]);
+    forget[0]();
+    expect(registry.find(handle(attrs[0]))).toBe(null);
+  });
+});
