@@ -58,8 +58,8 @@ def chunks(load: Load) -> list[dict[str, np.ndarray]]:
 
 def livefeed(load: Load, data: list[dict[str, np.ndarray]]) -> float:
     """Points per second through `prepare_rows` + `Pipeline.feed_columns` + `take_batch`."""
-    from livefeed._pipeline import ChartSpec, Pipeline
-    from livefeed._rows import prepare_rows
+    from livefeed._core.pipeline import ChartSpec, Pipeline
+    from livefeed._core.rows import prepare_rows
 
     pipeline = Pipeline(ChartSpec(y=Y_COLUMNS, x="t", window=load.window))
     started = time.perf_counter()

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from livefeed._coerce import (
+from livefeed._core.coerce import (
     BAD_TIME,
     NON_FINITE,
     NOT_A_NUMBER,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from livefeed._decode import BINARY_FRAME, NOT_AN_OBJECT, NOT_JSON, decode_message
+from livefeed._core.decode import BINARY_FRAME, NOT_AN_OBJECT, NOT_JSON, decode_message
 
 
 def test_one_object() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from livefeed._fields import MISSING, compile_path
+from livefeed._core.fields import MISSING, compile_path
 
 
 def test_plain_key() -> None:

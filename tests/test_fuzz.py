@@ -20,7 +20,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from livefeed._pipeline import ERROR_KINDS, INTERNAL, ChartSpec, Pipeline
+from livefeed._core.pipeline import ERROR_KINDS, INTERNAL, ChartSpec, Pipeline
 
 from .test_pipeline import BrowserModel
 

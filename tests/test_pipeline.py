@@ -12,14 +12,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from livefeed._pipeline import (
+from livefeed._core.batch import Batch
+from livefeed._core.pipeline import (
     ERROR_KINDS,
     INTERNAL,
     MAX_WINDOW,
     ChartSpec,
     Pipeline,
 )
-from livefeed._wire import Batch
 
 MS = 1_764_000_000_000
 

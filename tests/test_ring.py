@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from livefeed._ring import SeriesRing
+from livefeed._core.ring import SeriesRing
 
 
 def fill(ring: SeriesRing, start: int, stop: int) -> None:

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from livefeed._pipeline import ChartSpec, Pipeline
-from livefeed._rows import as_column, prepare_rows
+from livefeed._core.pipeline import ChartSpec, Pipeline
+from livefeed._core.rows import as_column, prepare_rows
 
 MS = 1_764_000_000_000
 

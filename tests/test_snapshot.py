@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from livefeed._pipeline import ChartSpec, Pipeline
+from livefeed._core.pipeline import ChartSpec, Pipeline
 from livefeed._snapshot import SNAPSHOT_POINTS, build_snapshot, decimate
 
 

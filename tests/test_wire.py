@@ -7,9 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from livefeed._pipeline import ChartSpec, Pipeline
+from livefeed._core.batch import Batch
+from livefeed._core.pipeline import ChartSpec, Pipeline
 from livefeed._snapshot import build_snapshot, decimate
-from livefeed._wire import Batch, encode, is_sync_request
+from livefeed._wire import encode, is_sync_request
 
 
 def test_encode_gives_json_content_and_little_endian_float64_buffers() -> None:

@@ -10,9 +10,9 @@ import threading
 import time
 from typing import Any, Literal
 
-from ._pipeline import ChartSpec, Pipeline
+from ._core.pipeline import ChartSpec, Pipeline
+from ._core.rows import prepare_rows
 from ._redact import Redactor
-from ._rows import prepare_rows
 
 Status = Literal["connecting", "live", "reconnecting", "closed", "error"]
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from ._pipeline import Pipeline
-from ._ring import F64
+from ._core.pipeline import Pipeline
+from ._core.ring import F64
 from ._wire import le_bytes
 
 SNAPSHOT_POINTS = 2000  # per series, at most (the README promises it)

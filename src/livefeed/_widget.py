@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 import anywidget
 import traitlets
 
-from ._coerce import XKind
+from ._core.coerce import XKind
+from ._core.pipeline import INTERNAL, ChartSpec
 from ._feed import Feed, Status
 from ._orphans import current_cell
 from ._outbox import ChartState, Outbox, TokenBucket
-from ._pipeline import INTERNAL, ChartSpec
 from ._redact import Redactor, public_url
 from ._runtime import get_runtime
 from ._snapshot import build_snapshot

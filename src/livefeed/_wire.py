@@ -5,14 +5,12 @@ Pure functions: a `Batch` in, message content and binary buffers out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal, TypedDict
 
 import numpy as np
 
-from ._ring import F64
-
-PointsKind = Literal["batch", "reset"]
+from ._core.batch import Batch, PointsKind
+from ._core.ring import F64
 
 
 class PointsMessage(TypedDict):
@@ -28,29 +26,6 @@ class SyncRequest(TypedDict):
     """Sent by a view that needs the whole window: when it appears, or after it missed a batch."""
 
     type: Literal["sync"]
-
-
-@dataclass(frozen=True)
-class Batch:
-    """Points for the browser: `segments` (series id, count) split the concatenated `x` and `y`.
-
-    A "batch" holds only points the browser has not been sent yet, and names in `series` only the
-    series it introduces; a "reset" holds the whole window and names every series.
-    """
-
-    kind: PointsKind
-    seq: int
-    series: list[tuple[int, str]]
-    segments: list[tuple[int, int]]
-    x: F64
-    y: F64
-    coalesced: int = 0
-    points: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        if len(self.x) != len(self.y) or sum(n for _, n in self.segments) != len(self.x):
-            raise ValueError("segments must add up to the lengths of x and y")
-        object.__setattr__(self, "points", len(self.x))
 
 
 def encode(batch: Batch) -> tuple[PointsMessage, list[memoryview]]:

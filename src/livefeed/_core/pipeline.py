@@ -16,7 +16,8 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from ._coerce import (
+from .batch import Batch
+from .coerce import (
     BAD_TIME,
     NON_FINITE,
     NOT_A_NUMBER,
@@ -28,11 +29,10 @@ from ._coerce import (
     datetime64_unit_ms,
     to_number,
 )
-from ._decode import BINARY_FRAME, NOT_AN_OBJECT, NOT_JSON, decode_message
-from ._fields import MISSING, compile_path
-from ._ring import F64, I64, SeriesRing
-from ._rows import as_column
-from ._wire import Batch
+from .decode import BINARY_FRAME, NOT_AN_OBJECT, NOT_JSON, decode_message
+from .fields import MISSING, compile_path
+from .ring import F64, I64, SeriesRing
+from .rows import as_column
 
 MISSING_FIELD = "missing_field"
 TOO_OLD = "too_old"  # a point below the oldest x of a full window

@@ -1,0 +1,33 @@
+"""What the data path hands out for the browser: a `Batch` of new points, or of the whole window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .ring import F64
+
+PointsKind = Literal["batch", "reset"]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Points for the browser: `segments` (series id, count) split the concatenated `x` and `y`.
+
+    A "batch" holds only points the browser has not been sent yet, and names in `series` only the
+    series it introduces; a "reset" holds the whole window and names every series.
+    """
+
+    kind: PointsKind
+    seq: int
+    series: list[tuple[int, str]]
+    segments: list[tuple[int, int]]
+    x: F64
+    y: F64
+    coalesced: int = 0
+    points: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        if len(self.x) != len(self.y) or sum(n for _, n in self.segments) != len(self.x):
+            raise ValueError("segments must add up to the lengths of x and y")
+        object.__setattr__(self, "points", len(self.x))
