@@ -36,6 +36,20 @@ def child_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
 
+def interruptible(*args: str) -> list[str]:
+    """A command line running `python -m livefeed *args` that Ctrl-C (SIGINT) can interrupt.
+
+    A process started in the background by a non-interactive shell inherits SIGINT ignored, and
+    Python then never raises KeyboardInterrupt; a terminal's foreground process has it at its
+    default. The command restores the default before it starts livefeed, as a terminal would.
+    """
+    restore = (
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+        "os.execv(sys.executable, [sys.executable, '-m', 'livefeed', *sys.argv[1:]])"
+    )
+    return [sys.executable, "-c", restore, *args]
+
+
 @pytest.fixture
 def demo() -> Iterator[DemoHandle]:
     with serve_in_thread(seed=1) as handle:
@@ -255,7 +269,7 @@ def read_lines(stream: Any, into: queue.Queue[str | None]) -> None:
 
 def test_command_line_serves_until_interrupted(tmp_path: Path) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "livefeed", "demo", "--no-lab", "--port", "0"],
+        interruptible("demo", "--no-lab", "--port", "0"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -347,7 +361,7 @@ def test_demo_with_lab_prints_its_own_lines_and_keeps_lab_log_in_a_file(tmp_path
     work.mkdir()
     proc = subprocess.Popen(
         [
-            *(sys.executable, "-m", "livefeed", "demo", "--port", "0", "--no-browser"),
+            *interruptible("demo", "--port", "0", "--no-browser"),
             *("--", "--ServerApp.port=0", "--ServerApp.port_retries=0"),
         ],
         stdout=subprocess.PIPE,
@@ -367,15 +381,16 @@ def test_demo_with_lab_prints_its_own_lines_and_keeps_lab_log_in_a_file(tmp_path
             out.append(line.rstrip("\n"))
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=TIMEOUT) == 0
+        assert proc.stderr is not None
+        err = proc.stderr.read()
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
         reader.join(timeout=TIMEOUT)
-    assert proc.stderr is not None and proc.stdout is not None
-    err = proc.stderr.read()
-    proc.stdout.close()
-    proc.stderr.close()
+        assert proc.stderr is not None and proc.stdout is not None
+        proc.stdout.close()
+        proc.stderr.close()
     log_path = tmp_path / "livefeed-demo-jupyterlab.log"
     assert out[0] == "Copied the quickstart notebook to livefeed-demo/quickstart.ipynb"
     assert out[1].startswith("livefeed demo source: ws://127.0.0.1:")
