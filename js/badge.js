@@ -10,6 +10,21 @@ import { formatCount, formatRate, formatSeconds } from "./format.js";
 const STATUSES = ["connecting", "live", "reconnecting", "closed", "error"];
 
 /**
+ * The `feed_stats` trait (docs/protocol.md); empty until the kernel first sets it.
+ * @typedef {{
+ *   messages?: number,
+ *   points?: number,
+ *   errors?: number,
+ *   reconnects?: number,
+ *   last_error?: string,
+ *   rate?: number,
+ *   error_kinds?: Record<string, number>,
+ *   coalesced?: number,
+ *   retry_in?: number | null,
+ * }} FeedStats
+ */
+
+/**
  * @typedef {{
  *   tone: string,
  *   label: string,
@@ -21,8 +36,8 @@ const STATUSES = ["connecting", "live", "reconnecting", "closed", "error"];
 
 /**
  * Decides what the badge says. Pure, so the wording can be tested.
- * @param {unknown} status the `status` trait
- * @param {any} stats the `stats` trait
+ * @param {unknown} status the `feed_status` trait
+ * @param {unknown} stats the `feed_stats` trait (see FeedStats)
  * @param {{disconnected?: boolean, restarted?: boolean, hadLiveData?: boolean, hasData?: boolean}} [view]
  *   disconnected: no kernel feeds this view (none answered its sync in time, or
  *   the kernel was shut down, died or cannot be reached);
@@ -33,6 +48,7 @@ const STATUSES = ["connecting", "live", "reconnecting", "closed", "error"];
  */
 export function describeStatus(status, stats, view = {}) {
   const s = typeof status === "string" && STATUSES.includes(status) ? status : "unknown";
+  /** @type {{[K in keyof FeedStats]?: unknown}} what the trait holds, whatever its types */
   const st = stats && typeof stats === "object" ? stats : {};
   if (view.restarted) {
     return {

@@ -1,25 +1,31 @@
 // @ts-check
+/** @import { SeriesStyle, SummaryOf } from "./kinds/index.js" */
+/** @import { Summarise } from "./trace.js" */
+/** @import { Theme } from "./theme.js" */
 import uPlot from "uplot";
-import { lowerBound, nearestIndex, upperBound } from "./ranges.js";
-import { traceLine } from "./trace.js";
+import { facet, faceted } from "./facets.js";
+import { chartKind } from "./kinds/index.js";
+import { nearestIndex } from "./ranges.js";
 
 /**
  * The uPlot plot. Series of a grouped feed have x values of their own, so the
  * plot uses uPlot's mode 2 (one [xs, ys] pair per series). The caller decides
- * both scale ranges every frame; uPlot's own autoscaling is off.
+ * both scale ranges every frame; uPlot's own autoscaling is off. How each
+ * series is drawn (a line, ...) is the chart's kind (see kinds/index.js).
  *
- * @typedef {{id: number, name: string, color: string}} SeriesStyle
  * @typedef {{
+ *   kind?: string,
  *   isTime: boolean,
  *   xLabel: string,
  *   yLabel: string,
  *   width: number,
  *   height: number,
- *   theme: () => import("./theme.js").Theme,
+ *   theme: () => Theme,
  *   onZoom: (min: number, max: number) => void,
  *   onFollow: () => void,
  *   onHover: (x: number | null) => void,
  * }} ChartOptions
+ *   kind: a name from kinds/index.js ("line" when not given)
  */
 
 /**
@@ -31,52 +37,23 @@ const S = 1000;
 const M = 60 * S;
 const H = 60 * M;
 const D = 24 * H;
+const Y = 365 * D;
+/**
+ * @param {number} unit
+ * @param {number[]} counts
+ */
+const steps = (unit, counts) => counts.map((n) => n * unit);
 const TIME_INCRS = [
-  1, 2, 5, 10, 20, 50, 100, 200, 500,
-  S, 2 * S, 5 * S, 10 * S, 15 * S, 30 * S,
-  M, 2 * M, 5 * M, 10 * M, 15 * M, 30 * M,
-  H, 2 * H, 3 * H, 4 * H, 6 * H, 8 * H, 12 * H,
-  D, 2 * D, 3 * D, 4 * D, 5 * D, 6 * D, 7 * D, 8 * D, 9 * D, 10 * D, 15 * D,
-  30 * D, 60 * D, 90 * D, 120 * D, 180 * D,
-  365 * D, 2 * 365 * D, 5 * 365 * D, 10 * 365 * D, 25 * 365 * D, 50 * 365 * D, 100 * 365 * D,
+  ...steps(1, [1, 2, 5, 10, 20, 50, 100, 200, 500]),
+  ...steps(S, [1, 2, 5, 10, 15, 30]),
+  ...steps(M, [1, 2, 5, 10, 15, 30]),
+  ...steps(H, [1, 2, 3, 4, 6, 8, 12]),
+  ...steps(D, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 30, 60, 90, 120, 180]),
+  ...steps(Y, [1, 2, 5, 10, 25, 50, 100]),
 ];
 
 /** A drag narrower than this many CSS pixels is a click, not a zoom. */
 const MIN_DRAG_PX = 3;
-
-/**
- * Builds a series' line through the points in view, breaking at NaN.
- * @param {uPlot} u
- * @param {number} si
- * @param {import("./trace.js").Summarise | null | undefined} summarise
- */
-function linePaths(u, si, summarise) {
-  const [xs, ys] = /** @type {any} */ (u.data[si]);
-  const { min, max } = u.scales.x;
-  if (min == null || max == null || xs.length === 0) return null;
-  // One point beyond each edge so the line runs to the border of the plot.
-  const i0 = Math.max(0, lowerBound(xs, min) - 1);
-  const i1 = Math.min(xs.length - 1, upperBound(xs, max));
-  // Both scales are linear, so the pixel mapping is done inline rather than
-  // through valToPos, which is the hot loop with long windows.
-  const { left, top, width, height } = u.bbox;
-  const kx = width / (max - min);
-  const { min: y0, max: y1 } = u.scales.y;
-  if (y0 == null || y1 == null) return null;
-  const ky = height / (y1 - y0);
-  const stroke = new Path2D();
-  traceLine(
-    stroke,
-    xs,
-    ys,
-    i0,
-    i1,
-    (x) => left + (x - min) * kx,
-    (y) => top + (y1 - y) * ky,
-    summarise ?? undefined,
-  );
-  return { stroke, fill: null, clip: null, band: null, gaps: null, flags: 0 };
-}
 
 /**
  * Width of the y axis: room for its longest tick label (and the axis label).
@@ -88,11 +65,12 @@ function linePaths(u, si, summarise) {
 function axisSize(u, values, axisIdx, cycleNum) {
   const axis = u.axes[axisIdx];
   // After two layout passes keep the size, so the layout settles.
-  if (cycleNum > 1) return /** @type {any} */ (axis)._size;
+  if (cycleNum > 1) return /** @type {uPlot.Axis & {_size: number}} */ (axis)._size;
   let size = (axis.ticks?.size ?? 10) + (axis.gap ?? 5) + 4;
   const longest = (values ?? []).reduce((acc, v) => (String(v).length > acc.length ? String(v) : acc), "");
   if (longest) {
-    u.ctx.font = /** @type {any} */ (axis.font)[0];
+    // Once the plot is made, uPlot holds an axis font as [CSS font, size in pixels].
+    u.ctx.font = /** @type {[string, number]} */ (/** @type {unknown} */ (axis.font))[0];
     size += u.ctx.measureText(longest).width / devicePixelRatio;
   }
   return Math.ceil(size);
@@ -105,10 +83,13 @@ export class Chart {
    * @param {ChartOptions} opts
    */
   constructor(parent, series, opts) {
+    const kind = chartKind(opts.kind);
     this.opts = opts;
     /** Per series, summaries of the data last drawn (see trace.js), or null.
-     *  @type {Array<import("./trace.js").Summarise | null>} */
+     *  @type {Array<Summarise | null>} */
     this._summaries = [];
+    /** @type {SummaryOf} */
+    const summaryOf = (si) => this._summaries[si - 1] ?? null;
     const theme = opts.theme;
     const axisCommon = () => ({
       stroke: () => theme().axis,
@@ -152,12 +133,9 @@ export class Chart {
       series: [
         {},
         ...series.map((s) => ({
+          ...kind.series(s, summaryOf),
           label: s.name,
-          stroke: s.color,
-          width: 1.5,
           auto: false,
-          paths: (/** @type {uPlot} */ u, /** @type {number} */ si) => linePaths(u, si, this._summaries[si - 1]),
-          points: { show: false },
           facets: [
             { scale: "x", auto: false, sorted: 1 },
             { scale: "y", auto: false },
@@ -172,7 +150,7 @@ export class Chart {
         dataIdx: (u, si) => {
           const left = u.cursor.left;
           if (left == null || left < 0) return null;
-          const [xs, ys] = /** @type {any} */ (u.data[si]);
+          const [xs, ys] = facet(u, si);
           const i = nearestIndex(xs, u.posToVal(left, "x"));
           return i < 0 || !Number.isFinite(ys[i]) ? null : i;
         },
@@ -182,8 +160,7 @@ export class Chart {
         setCursor: [(u) => this._onCursor(u)],
       },
     };
-    const empty = [null, ...series.map(() => [new Float64Array(0), new Float64Array(0)])];
-    this.u = new uPlot(options, /** @type {any} */ (empty), parent);
+    this.u = new uPlot(options, faceted(series.map(() => [new Float64Array(0), new Float64Array(0)])), parent);
     this._onDblClick = () => opts.onFollow();
     this.u.over.addEventListener("dblclick", this._onDblClick);
   }
@@ -193,21 +170,16 @@ export class Chart {
    * @param {Array<[ArrayLike<number>, ArrayLike<number>]>} data per series, in the constructor's order
    * @param {[number, number]} xRange
    * @param {[number, number]} yRange
-   * @param {Array<import("./trace.js").Summarise | null>} [summaries] per series, of the same data
+   * @param {Array<Summarise | null>} [summaries] per series, of the same data
    */
   draw(data, xRange, yRange, summaries = []) {
     const u = this.u;
     this._summaries = summaries;
     u.batch(() => {
-      u.setData(/** @type {any} */ ([null, ...data]), false);
+      u.setData(faceted(data), false);
       u.setScale("x", { min: xRange[0], max: xRange[1] });
       u.setScale("y", { min: yRange[0], max: yRange[1] });
     });
-  }
-
-  /** Redraws with the current data and ranges (after a theme change). */
-  redraw() {
-    this.u.redraw(true, true);
   }
 
   /**

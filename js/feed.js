@@ -42,8 +42,6 @@ export class Feed {
     this.received = 0;
     /** Batches found out of sequence: some were lost on the way. */
     this.gaps = 0;
-    /** Points the rings refused as older than a full window. */
-    this.dropped = 0;
   }
 
   /** Total points held across all series. */
@@ -97,7 +95,7 @@ export class Feed {
     let added = 0;
     for (const part of msg.parts) {
       const s = this._seriesFor(part.id);
-      this.dropped += Number(s.ring.append(part.xs, part.ys)) || 0;
+      s.ring.append(part.xs, part.ys);
       added += part.xs.length;
     }
     this.lastSeq = msg.seq;
@@ -142,10 +140,22 @@ export class Feed {
     }
     for (const part of msg.parts) {
       const ring = /** @type {Series} */ (next.get(part.id)).ring;
-      this.dropped += Number(ring.append(part.xs, part.ys)) || 0;
+      ring.append(part.xs, part.ys);
     }
     this.series = next;
     this.lastSeq = msg.seq;
+  }
+
+  /** @param {number} now */
+  /**
+   * Whether a sync sent a while ago is still unanswered and should be sent again.
+   * A reset can be lost on the way like any message (the server drops messages
+   * past its rate limit); with no batch coming after it, only a timer notices.
+   * @param {number} now milliseconds
+   * @returns {boolean} the caller must send {"type": "sync"} now
+   */
+  resyncDue(now) {
+    return this.awaitingReset && this._askAgain(now);
   }
 
   /** @param {number} now */

@@ -1,8 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { Feed, RESYNC_AFTER_MS } from "./feed.js";
 
+/** @param {number[]} v */
 const f64 = (...v) => Float64Array.from(v);
 
+/** @typedef {import("./wire.js").Decoded} Decoded */
+/** @typedef {[id: number, xs: number[], ys: number[]]} PartSpec */
+
+/**
+ * @param {number} seq
+ * @param {PartSpec[]} parts
+ * @param {Array<[number, string]>} [names]
+ * @returns {Decoded}
+ */
 function batch(seq, parts, names = []) {
   return {
     type: "batch",
@@ -13,11 +23,18 @@ function batch(seq, parts, names = []) {
   };
 }
 
+/**
+ * @param {number} seq
+ * @param {PartSpec[]} parts
+ * @param {Array<[number, string]>} [names]
+ * @returns {Decoded}
+ */
 function reset(seq, parts, names = []) {
   return { ...batch(seq, parts, names), type: "reset" };
 }
 
-const held = (feed) => Object.fromEntries([...feed.series.values()].map((s) => [s.name, [...s.ring.xs()]]));
+const held = (/** @type {Feed} */ feed) =>
+  Object.fromEntries([...feed.series.values()].map((s) => [s.name, [...s.ring.xs()]]));
 
 describe("Feed", () => {
   it("applies a new chart's batches from seq 1 without asking for anything", () => {
@@ -109,20 +126,43 @@ describe("Feed", () => {
 
   it("creates series in order of first appearance, with names and a fallback name", () => {
     const feed = new Feed(10);
-    feed.apply(batch(1, [[3, [1], [1]], [1, [1], [1]]], [[3, "three"]]), 0);
+    feed.apply(
+      batch(
+        1,
+        [
+          [3, [1], [1]],
+          [1, [1], [1]],
+        ],
+        [[3, "three"]],
+      ),
+      0,
+    );
     expect([...feed.series.values()].map((s) => [s.id, s.name])).toEqual([
       [3, "three"],
       [1, "series 1"],
     ]);
     // A name announced later renames the series: a change to draw even without points.
     expect(feed.apply(batch(2, [], [[1, "one"]]), 0)).toEqual({ changed: true, sync: false });
-    expect(feed.series.get(1).name).toBe("one");
+    expect(feed.series.get(1)?.name).toBe("one");
     expect(feed.apply(batch(3, []), 0)).toEqual({ changed: false, sync: false });
   });
 
   it("replaces everything on reset, dropping series it does not list", () => {
     const feed = new Feed(10);
-    feed.apply(reset(0, [[0, [1, 2], [1, 2]], [1, [1], [1]]], [[0, "a"], [1, "b"]]), 0);
+    feed.apply(
+      reset(
+        0,
+        [
+          [0, [1, 2], [1, 2]],
+          [1, [1], [1]],
+        ],
+        [
+          [0, "a"],
+          [1, "b"],
+        ],
+      ),
+      0,
+    );
     feed.apply(reset(1, [[1, [7, 8], [7, 8]]], [[1, "b"]]), 0);
     expect(held(feed)).toEqual({ b: [7, 8] });
   });
@@ -138,7 +178,13 @@ describe("Feed", () => {
     const feed = new Feed(3);
     feed.apply(reset(0, [[0, [1, 2, 3, 4, 5], [0, 0, 0, 0, 0]]], [[0, "a"]]), 0);
     expect(held(feed)).toEqual({ a: [3, 4, 5] });
-    feed.apply(batch(1, [[0, [6], [0]], [1, [6, 7, 8], [0, 0, 0]]]), 0);
+    feed.apply(
+      batch(1, [
+        [0, [6], [0]],
+        [1, [6, 7, 8], [0, 0, 0]],
+      ]),
+      0,
+    );
     expect(held(feed)).toEqual({ a: [4, 5, 6], "series 1": [6, 7, 8] });
   });
 });

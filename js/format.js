@@ -40,7 +40,9 @@ export function formatX(v, isTime) {
 export function formatCount(n) {
   const v = Number(n);
   if (!Number.isFinite(v)) return "0";
-  return Math.round(v).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return Math.round(v)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 /**

@@ -3,7 +3,7 @@ import { formatCount, formatRate, formatSeconds, formatValue, formatX } from "./
 
 describe("formatValue", () => {
   it("keeps six significant digits", () => {
-    expect(formatValue(3.14159265)).toBe("3.14159");
+    expect(formatValue(1.23456789)).toBe("1.23457");
     expect(formatValue(123456.7)).toBe("123457");
     expect(formatValue(-0.5)).toBe("-0.5");
     expect(formatValue(42)).toBe("42");

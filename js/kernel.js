@@ -19,11 +19,18 @@
 const DEAD = new Set(["dead", "restarting", "autorestarting", "terminating"]);
 
 /**
- * @param {any} manager the model's `widget_manager`
+ * What a widget manager may say of its kernel (JupyterLab's `Kernel.IKernelConnection`);
+ * anything may be missing.
+ * @typedef {{isDisposed?: unknown, status?: unknown, connectionStatus?: unknown}} KernelFacts
+ */
+
+/**
+ * @param {unknown} manager the model's `widget_manager`
  * @returns {KernelState}
  */
 export function kernelState(manager) {
   if (!manager || typeof manager !== "object" || !("kernel" in manager)) return "unknown";
+  /** @type {unknown} */
   let kernel;
   try {
     kernel = manager.kernel;
@@ -32,9 +39,10 @@ export function kernelState(manager) {
     return "gone";
   }
   if (!kernel) return "gone";
-  if (kernel.isDisposed === true) return "gone";
-  if (DEAD.has(kernel.status)) return "gone";
-  if (kernel.connectionStatus === "disconnected") return "gone";
+  const facts = /** @type {KernelFacts} */ (kernel);
+  if (facts.isDisposed === true) return "gone";
+  if (typeof facts.status === "string" && DEAD.has(facts.status)) return "gone";
+  if (facts.connectionStatus === "disconnected") return "gone";
   return "ok";
 }
 

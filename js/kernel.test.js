@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Liveness, NOT_CONNECTED_AFTER_MS, kernelState } from "./kernel.js";
+import { kernelState, Liveness, NOT_CONNECTED_AFTER_MS } from "./kernel.js";
 
 describe("kernelState", () => {
   it("is unknown when the manager does not expose a kernel", () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { legendValues } from "./legend.js";
 
+/** @param {number[]} v */
 const f64 = (...v) => Float64Array.from(v);
+/**
+ * @param {number[]} xs
+ * @param {number[]} ys
+ */
 const s = (xs, ys) => ({ id: 0, name: "s", color: "#000", xs: f64(...xs), ys: f64(...ys) });
 
 describe("legendValues", () => {

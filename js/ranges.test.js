@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { lowerBound, nearestIndex, padY, upperBound, widenX, xExtent, yExtent } from "./ranges.js";
 import { Ring } from "./ring.js";
 
+/** @param {number[]} v */
 const f64 = (...v) => Float64Array.from(v);
 
 describe("binary searches", () => {
@@ -37,8 +38,12 @@ describe("xExtent", () => {
   });
 });
 
+/** @typedef {[Float64Array, Float64Array]} Pair */
+
 describe("yExtent", () => {
+  /** @type {Pair} */
   const a = [f64(0, 1, 2, 3, 4), f64(5, NaN, -1, 7, 100)];
+  /** @type {Pair} */
   const b = [f64(2.5, 3.5), f64(-50, 0)];
   it("covers only points inside the x range, ignoring NaN", () => {
     expect(yExtent([a], 1, 3)).toEqual([-1, 7]);
@@ -58,12 +63,19 @@ describe("ranges over a ring given late points and history", () => {
   // Live data first, then history and a late point: the ring sorts them into place.
   const ring = new Ring(1000);
   const live = Float64Array.from({ length: 300 }, (_, i) => 100 + i);
-  ring.append(live, live.map((x) => x % 7));
+  ring.append(
+    live,
+    live.map((x) => x % 7),
+  );
   const history = Float64Array.from({ length: 200 }, (_, i) => i / 4);
-  ring.append(history, history.map((x) => -x));
+  ring.append(
+    history,
+    history.map((x) => -x),
+  );
   ring.append(Float64Array.of(60), Float64Array.of(1000));
   const all = [...live, ...history, 60];
   const ys = [...live.map((x) => x % 7), ...history.map((x) => -x), 1000];
+  /** @type {import("./trace.js").Summarise} */
   const summarise = (a, b, out) => ring.summary(a, b, out);
 
   it("spans the least to the greatest x given", () => {
@@ -88,6 +100,7 @@ describe("ranges over a ring given late points and history", () => {
         }
       });
       const expected = lo <= hi ? [lo, hi] : null;
+      /** @type {Pair[]} */
       const data = [[ring.xs(), ring.ys()]];
       expect(yExtent(data, x0, x1)).toEqual(expected);
       expect(yExtent(data, x0, x1, [summarise])).toEqual(expected);

@@ -35,16 +35,12 @@ export class Ring {
     this.capacity = normaliseCapacity(capacity);
     this._x = new Float64Array(2 * this.capacity);
     this._y = new Float64Array(2 * this.capacity);
-    this._allocBlocks();
-    this._start = 0;
-    this._end = 0;
-  }
-
-  _allocBlocks() {
     const blocks = Math.ceil(this._x.length / BLOCK);
     this._blo = new Float64Array(blocks);
     this._bhi = new Float64Array(blocks);
     this._bgap = new Uint8Array(blocks);
+    this._start = 0;
+    this._end = 0;
   }
 
   /**
@@ -160,7 +156,6 @@ export class Ring {
     out.gap = gap;
     return out;
   }
-
 
   /** Number of points held. */
   get length() {
@@ -337,26 +332,6 @@ export class Ring {
   /** The y values held, in the order of `xs()`: a view that later appends may overwrite. */
   ys() {
     return this._y.subarray(this._start, this._end);
-  }
-
-  /**
-   * Changes the capacity, keeping the points with the greatest x that still fit.
-   * @param {number} capacity
-   */
-  resize(capacity) {
-    const cap = normaliseCapacity(capacity);
-    if (cap === this.capacity) return;
-    const xs = this.xs().slice(-cap);
-    const ys = this.ys().slice(-cap);
-    this.capacity = cap;
-    this._x = new Float64Array(2 * cap);
-    this._y = new Float64Array(2 * cap);
-    this._allocBlocks();
-    this._x.set(xs, 0);
-    this._y.set(ys, 0);
-    this._start = 0;
-    this._end = xs.length;
-    this._summarise(0, this._end);
   }
 }
 

@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { BLOCK, Ring } from "./ring.js";
 
+/** @param {number[]} v */
 const f64 = (...v) => Float64Array.from(v);
-const range = (a, b) => Float64Array.from({ length: b - a }, (_, i) => a + i);
+const range = (/** @type {number} */ a, /** @type {number} */ b) =>
+  Float64Array.from({ length: b - a }, (_, i) => a + i);
 /** Appends a single point. */
 const add = (/** @type {Ring} */ r, /** @type {number} */ x, /** @type {number} */ y) => r.append(f64(x), f64(y));
 
-/** A seeded generator of numbers in [0, 1), so a failing case replays. */
+/**
+ * A seeded generator of numbers in [0, 1), so a failing case replays.
+ * @param {number} seed
+ */
 function lcg(seed) {
   let s = seed;
   return () => {
@@ -64,7 +69,10 @@ describe("Ring", () => {
   it("keeps only the newest capacity points when more arrive at once", () => {
     const r = new Ring(4);
     r.append(f64(-2, -1), f64(-20, -10));
-    r.append(range(0, 10), range(0, 10).map((v) => v * 2));
+    r.append(
+      range(0, 10),
+      range(0, 10).map((v) => v * 2),
+    );
     expect([...r.xs()]).toEqual([6, 7, 8, 9]);
     expect([...r.ys()]).toEqual([12, 14, 16, 18]);
     add(r, 10, 20);
@@ -98,6 +106,7 @@ describe("Ring", () => {
     const rand = lcg(42);
     const cap = 37;
     const r = new Ring(cap);
+    /** @type {number[]} */
     let model = [];
     let next = 0;
     for (let step = 0; step < 500; step++) {
@@ -107,7 +116,10 @@ describe("Ring", () => {
       if (rand() < 0.3) {
         for (let i = 0; i < n; i++) add(r, xs[i], -xs[i]);
       } else {
-        r.append(xs, xs.map((v) => -v));
+        r.append(
+          xs,
+          xs.map((v) => -v),
+        );
       }
       model = model.concat([...xs]).slice(-cap);
       expect([...r.xs()]).toEqual(model);
@@ -128,18 +140,6 @@ describe("Ring", () => {
     expect(r.length).toBe(0);
     add(r, 5, 6);
     expect([...r.xs()]).toEqual([5]);
-  });
-
-  it("resizes, keeping the newest points that fit", () => {
-    const r = new Ring(5);
-    r.append(range(0, 5), range(10, 15));
-    r.resize(3);
-    expect([...r.xs()]).toEqual([2, 3, 4]);
-    expect([...r.ys()]).toEqual([12, 13, 14]);
-    r.resize(6);
-    expect([...r.xs()]).toEqual([2, 3, 4]);
-    r.append(range(5, 9), range(5, 9));
-    expect([...r.xs()]).toEqual([3, 4, 5, 6, 7, 8]);
   });
 
   it("treats a capacity below 1 as 1", () => {
@@ -168,7 +168,7 @@ describe("Ring.summary", () => {
     return { lo, hi, gap };
   };
 
-  it("agrees with a walk over the points through appends, compactions and resizes", () => {
+  it("agrees with a walk over the points through appends, compactions and clears", () => {
     const rand = lcg(7);
     const value = () => {
       const u = rand();
@@ -189,7 +189,7 @@ describe("Ring.summary", () => {
         }
         r.append(xs, ys);
       } else if (op < 0.95) add(r, x++, value());
-      else r.resize(300 + Math.floor(rand() * 800));
+      else r.clear();
       for (let q = 0; q < 5; q++) {
         const from = Math.floor(rand() * (r.length + 10)) - 5;
         const to = from + Math.floor(rand() * (r.length + 10));
@@ -283,7 +283,7 @@ describe("Ring keeps x sorted", () => {
   it("equals a model (all points given, sorted stably, the greatest capacity kept) under random appends", () => {
     const rand = lcg(2024);
     for (let round = 0; round < 60; round++) {
-      let cap = 1 + Math.floor(rand() * (rand() < 0.3 ? 4 : 80));
+      const cap = 1 + Math.floor(rand() * (rand() < 0.3 ? 4 : 80));
       const r = new Ring(cap);
       /** @type {Array<{x: number, y: number}>} every finite point given, in the order given */
       let all = [];
@@ -295,10 +295,9 @@ describe("Ring keeps x sorted", () => {
       for (let step = 0; step < 80; step++) {
         const op = rand();
         if (op < 0.05) {
-          cap = 1 + Math.floor(rand() * 80);
-          r.resize(cap);
-          all = all.slice(-cap);
-          stepwise = stepwise.slice(-cap);
+          r.clear();
+          all = [];
+          stepwise = [];
           continue;
         }
         const n = Math.floor(rand() * (rand() < 0.1 ? 3 * cap : 12));
@@ -307,9 +306,12 @@ describe("Ring keeps x sorted", () => {
         const kind = rand();
         for (let i = 0; i < n; i++) {
           let x;
-          if (kind < 0.4) x = next += Math.floor(rand() * 3); // live, in order, with ties
-          else if (kind < 0.6) x = next - 40 + Math.floor(rand() * 45); // late points, unsorted
-          else if (kind < 0.8) x = next - 100 + i; // history, sorted
+          if (kind < 0.4)
+            x = next += Math.floor(rand() * 3); // live, in order, with ties
+          else if (kind < 0.6)
+            x = next - 40 + Math.floor(rand() * 45); // late points, unsorted
+          else if (kind < 0.8)
+            x = next - 100 + i; // history, sorted
           else x = Math.floor(rand() * (next + 5)); // anywhere, unsorted
           xs[i] = rand() < 0.02 ? NaN : x;
           ys[i] = y++;
@@ -358,7 +360,11 @@ describe("Ring keeps x sorted", () => {
         const xs = new Float64Array(n);
         const ys = new Float64Array(n);
         for (let i = 0; i < n; i++) {
-          xs[i] = late ? next - Math.floor(rand() * cap) : (next += Math.floor(rand() * 2));
+          if (late) xs[i] = next - Math.floor(rand() * cap);
+          else {
+            next += Math.floor(rand() * 2);
+            xs[i] = next;
+          }
           ys[i] = value();
         }
         r.append(xs, ys);

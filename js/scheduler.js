@@ -59,8 +59,6 @@ export class FrameScheduler {
      *  @type {Set<Job>} */
     this._queue = new Set();
     this._scheduled = false;
-    /** Frames run so far (for tests and diagnostics). */
-    this.frames = 0;
   }
 
   /**
@@ -91,7 +89,6 @@ export class FrameScheduler {
 
   _frame() {
     this._scheduled = false;
-    this.frames += 1;
     const { now, budgetMs } = this.env;
     const start = now();
     // Only the jobs queued when the frame starts: a view marked again while

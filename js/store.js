@@ -1,7 +1,7 @@
 // @ts-check
 import { Feed } from "./feed.js";
 import { Liveness } from "./kernel.js";
-import { decodeMessage, decodeSnapshot } from "./wire.js";
+import { decodeMessage, decodeSnapshot, fieldsOf } from "./wire.js";
 
 /**
  * A chart's data in the page, kept once per widget model and shared by all its
@@ -51,8 +51,6 @@ export class Store {
     this._send = send;
     /** The points held came from the kernel (a batch or reset), not only from the saved snapshot. */
     this.hadLiveData = false;
-    /** Sync requests sent. */
-    this.syncs = 0;
     /** @type {Set<(change: Change) => void>} */
     this._listeners = new Set();
   }
@@ -86,13 +84,14 @@ export class Store {
 
   /**
    * A custom message from the kernel.
-   * @param {any} content
+   * @param {unknown} content
    * @param {ReadonlyArray<unknown>} buffers
    * @param {number} now milliseconds
    */
   receive(content, buffers, now) {
     this.heard();
-    if (!content || (content.type !== "batch" && content.type !== "reset")) return;
+    const type = fieldsOf(content)?.type;
+    if (type !== "batch" && type !== "reset") return;
     let msg;
     try {
       msg = decodeMessage(content, buffers);
@@ -117,13 +116,13 @@ export class Store {
   /**
    * The `snapshot` trait changed. Its data is not used (the store holds more),
    * only its seq, which may reveal lost batches.
-   * @param {any} snapshot
+   * @param {unknown} snapshot
    * @param {number} now milliseconds
    */
   snapshotChanged(snapshot, now) {
     this.heard();
-    const seq = snapshot && typeof snapshot === "object" ? snapshot.seq : undefined;
-    if (Number.isSafeInteger(seq) && this.feed.noteSnapshotSeq(seq, now)) {
+    const seq = fieldsOf(snapshot)?.seq;
+    if (typeof seq === "number" && Number.isSafeInteger(seq) && this.feed.noteSnapshotSeq(seq, now)) {
       this._sendSync(now);
       this._emit("received");
     }
@@ -152,6 +151,7 @@ export class Store {
    */
   tick(now) {
     if (this.liveness.tick(now)) this._emit("status");
+    if (this.feed.resyncDue(now)) this._sendSync(now);
   }
 
   /**
@@ -168,7 +168,6 @@ export class Store {
   _sendSync(now) {
     this.liveness.asked(now);
     if (!this.liveness.canSend) return;
-    this.syncs += 1;
     this._send({ type: "sync" });
   }
 
@@ -179,17 +178,24 @@ export class Store {
 }
 
 /**
+ * @typedef {"layout" | "_dom_classes" | "snapshot" | "feed_stats"} IdentityKey
+ * @typedef {{get: (key: IdentityKey) => unknown}} ModelLike
+ *   what the registry reads of a widget model
+ */
+
+/**
  * Which model a view's `model` belongs to. anywidget hands `initialize` and each
  * `render` a different object for the same widget model, sharing its attributes:
  * the same model gives the very same attribute objects (anything deserialised
  * into an object, such as the layout model or a dict trait), while different
  * models never share one.
  */
+/** @type {IdentityKey[]} */
 const IDENTITY_KEYS = ["layout", "_dom_classes", "snapshot", "feed_stats"];
 
 /**
- * @param {{get: (key: string) => unknown}} a
- * @param {{get: (key: string) => unknown}} b
+ * @param {ModelLike} a
+ * @param {ModelLike} b
  */
 export function sameModel(a, b) {
   let matched = 0;
@@ -205,12 +211,12 @@ export function sameModel(a, b) {
 /** The stores of the models that exist in this page, for views to find theirs. */
 export class StoreRegistry {
   constructor() {
-    /** @type {Map<Store, {get: (key: string) => unknown}>} */
+    /** @type {Map<Store, ModelLike>} */
     this._models = new Map();
   }
 
   /**
-   * @param {{get: (key: string) => unknown}} model as `initialize` got it
+   * @param {ModelLike} model as `initialize` got it
    * @param {Store} store
    * @returns {() => void} forgets it
    */
@@ -222,7 +228,7 @@ export class StoreRegistry {
   }
 
   /**
-   * @param {{get: (key: string) => unknown}} model as `render` got it
+   * @param {ModelLike} model as `render` got it
    * @returns {Store | null}
    */
   find(model) {

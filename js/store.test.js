@@ -1,25 +1,52 @@
 import { describe, expect, it } from "vitest";
 import { RESYNC_AFTER_MS } from "./feed.js";
 import { NOT_CONNECTED_AFTER_MS } from "./kernel.js";
-import { Store, StoreRegistry, isNewChart, sameModel } from "./store.js";
+import { isNewChart, Store, StoreRegistry, sameModel } from "./store.js";
 
-/** Little-endian float64 bytes, as the widget layer delivers a buffer. */
+/**
+ * Little-endian float64 bytes, as the widget layer delivers a buffer.
+ * @param {number[]} values
+ */
 function bytes(values) {
   const dv = new DataView(new ArrayBuffer(values.length * 8));
-  values.forEach((v, i) => dv.setFloat64(i * 8, v, true));
+  values.forEach((v, i) => {
+    dv.setFloat64(i * 8, v, true);
+  });
   return dv;
 }
 
-/** A message as the kernel sends it: content and [x, y] buffers. parts: [[id, xs, ys], ...] */
+/**
+ * @typedef {[id: number, xs: number[], ys: number[]]} PartSpec
+ * @typedef {{type: string, seq: number, series: Array<[number, string]>, segments: Array<[number, number]>}} Content
+ */
+
+/**
+ * A message as the kernel sends it: content and [x, y] buffers.
+ * @param {string} type
+ * @param {number} seq
+ * @param {PartSpec[]} parts
+ * @param {Array<[number, string]>} [series]
+ * @returns {[Content, [DataView, DataView]]}
+ */
 function message(type, seq, parts, series = []) {
+  /** @type {Content} */
   const content = { type, seq, series, segments: parts.map(([id, xs]) => [id, xs.length]) };
-  const buffers = [bytes(parts.flatMap(([, xs]) => xs)), bytes(parts.flatMap(([, , ys]) => ys))];
-  return [content, buffers];
+  return [content, [bytes(parts.flatMap(([, xs]) => xs)), bytes(parts.flatMap(([, , ys]) => ys))]];
 }
 
-const batch = (...args) => message("batch", ...args);
-const reset = (...args) => message("reset", ...args);
+/** @typedef {(seq: number, parts: PartSpec[], series?: Array<[number, string]>) => ReturnType<typeof message>} Make */
 
+/** @type {Make} */
+const batch = (seq, parts, series) => message("batch", seq, parts, series);
+/** @type {Make} */
+const reset = (seq, parts, series) => message("reset", seq, parts, series);
+
+/**
+ * The `snapshot` trait as the page gets it.
+ * @param {number} seq
+ * @param {PartSpec[]} parts
+ * @param {Array<[number, string]>} [series]
+ */
 function snapshot(seq, parts, series = []) {
   const [content, [x, y]] = message("reset", seq, parts, series);
   return { seq, series: content.series, segments: content.segments, x, y };
@@ -27,14 +54,17 @@ function snapshot(seq, parts, series = []) {
 
 /** A store whose sends and changes are recorded. */
 function recorded() {
+  /** @type {object[]} */
   const sent = [];
+  /** @type {import("./store.js").Change[]} */
   const changes = [];
   const store = new Store({ window: 100, send: (content) => sent.push(content) });
   store.subscribe((change) => changes.push(change));
   return { store, sent, changes };
 }
 
-const held = (store) => Object.fromEntries([...store.feed.series.values()].map((s) => [s.name, [...s.ring.xs()]]));
+const held = (/** @type {Store} */ store) =>
+  Object.fromEntries([...store.feed.series.values()].map((s) => [s.name, [...s.ring.xs()]]));
 
 const STATS = { messages: 3, points: 3 };
 
@@ -88,6 +118,21 @@ describe("Store", () => {
     let seq = 5;
     for (let t = 100; t <= 2 * RESYNC_AFTER_MS + 100; t += 100) store.receive(...batch(seq++, []), t);
     expect(sent).toEqual([{ type: "sync" }, { type: "sync" }, { type: "sync" }]);
+  });
+
+  it("asks again on its own timer when the reset was lost and no batch comes after it", () => {
+    const { store, sent } = recorded();
+    store.start({ snapshot: {}, stats: {} }, 0);
+    store.receive(...batch(1, [[0, [1], [1]]]), 0);
+    store.receive(...batch(3, [[0, [3], [3]]]), 10); // a gap: one sync
+    store.tick(RESYNC_AFTER_MS - 1);
+    expect(sent).toEqual([{ type: "sync" }]);
+    store.tick(RESYNC_AFTER_MS + 10); // its reset never came, nor anything else
+    expect(sent).toEqual([{ type: "sync" }, { type: "sync" }]);
+    store.receive(...reset(4, [[0, [1, 2, 3], [1, 2, 3]]]), RESYNC_AFTER_MS + 20);
+    store.tick(4 * RESYNC_AFTER_MS);
+    expect(sent).toHaveLength(2); // answered: nothing more to ask
+    expect(held(store)).toEqual({ "series 0": [1, 2, 3] });
   });
 
   it("asks once on a gap and keeps drawing meanwhile", () => {
@@ -159,6 +204,7 @@ describe("Store", () => {
 
   it("drops a malformed message whole and asks for the window", () => {
     const { store, sent } = recorded();
+    /** @type {unknown[][]} */
     const errors = [];
     const original = console.error;
     console.error = (...args) => errors.push(args);
@@ -176,6 +222,7 @@ describe("Store", () => {
 
   it("lets a listener go", () => {
     const store = new Store({ window: 10, send: () => {} });
+    /** @type {import("./store.js").Change[]} */
     const seen = [];
     const stop = store.subscribe((c) => seen.push(c));
     store.receive(...batch(1, [[0, [1], [1]]]), 0);
@@ -186,7 +233,11 @@ describe("Store", () => {
   });
 });
 
-/** What anywidget hands initialize and render: a fresh object per call over one model's attributes. */
+/**
+ * What anywidget hands initialize and render: a fresh object per call over one model's attributes.
+ * @param {Partial<Record<import("./store.js").IdentityKey, unknown>>} attributes
+ * @returns {import("./store.js").ModelLike}
+ */
 function handle(attributes) {
   return { get: (key) => attributes[key] };
 }

@@ -28,7 +28,9 @@ export function seriesColor(id) {
 }
 
 /**
- * @typedef {{text: string, axis: string, grid: string, font: string, fontFamily: string}} Theme
+ * @typedef {{axis: string, grid: string, font: string}} Theme
+ *   axis: colour of tick labels and axis labels; grid: colour of grid lines and
+ *   ticks; font: CSS font of the axes' text
  */
 
 /**
@@ -42,7 +44,7 @@ export function readTheme(el) {
   const axis = v("--jp-ui-font-color2") || text;
   const grid = v("--jp-border-color2") || withAlpha(text, 0.15);
   const fontFamily = v("--jp-ui-font-family") || cs.fontFamily || "sans-serif";
-  return { text, axis, grid, fontFamily, font: `11px ${fontFamily}` };
+  return { axis, grid, font: `11px ${fontFamily}` };
 }
 
 /**

@@ -108,8 +108,8 @@ export function traceLine(pen, xs, ys, i0, i1, toPx, toPy, summarise) {
         // toPy is monotonic, so the extreme pixels are those of the extreme values.
         const a = toPy(sum.lo);
         const b = toPy(sum.hi);
-        const top = a < b ? a : b;
-        const bottom = a < b ? b : a;
+        const top = Math.min(a, b);
+        const bottom = Math.max(a, b);
         if (px !== col) {
           flush();
           col = px;

@@ -4,15 +4,17 @@ import { traceLine } from "./trace.js";
 
 /** A pen that records its calls. */
 function recorder() {
+  /** @type {Array<[string, number, number]>} */
   const ops = [];
   return {
     ops,
-    moveTo: (x, y) => ops.push(["M", x, y]),
-    lineTo: (x, y) => ops.push(["L", x, y]),
+    moveTo: (/** @type {number} */ x, /** @type {number} */ y) => ops.push(["M", x, y]),
+    lineTo: (/** @type {number} */ x, /** @type {number} */ y) => ops.push(["L", x, y]),
   };
 }
 
-const id = (v) => v;
+const id = (/** @type {number} */ v) => v;
+/** @param {number[]} v */
 const f64 = (...v) => Float64Array.from(v);
 
 describe("traceLine", () => {
@@ -61,7 +63,15 @@ describe("traceLine", () => {
 
   it("draws only the requested index range, through the given scales", () => {
     const pen = recorder();
-    traceLine(pen, f64(0, 1, 2, 3), f64(0, 1, 2, 3), 1, 2, (x) => x * 100, (y) => -y);
+    traceLine(
+      pen,
+      f64(0, 1, 2, 3),
+      f64(0, 1, 2, 3),
+      1,
+      2,
+      (x) => x * 100,
+      (y) => -y,
+    );
     expect(pen.ops).toEqual([
       ["M", 100, -1],
       ["L", 200, -2],
@@ -150,7 +160,11 @@ describe("traceLine over a ring given points out of order", () => {
         const xs = new Float64Array(n);
         const ys = new Float64Array(n);
         for (let i = 0; i < n; i++) {
-          xs[i] = late ? x - rand() * 1500 : (x += rand());
+          if (late) xs[i] = x - rand() * 1500;
+          else {
+            x += rand();
+            xs[i] = x;
+          }
           ys[i] = rand() < 0.002 ? NaN : Math.sin(xs[i] / 20) * 100 + rand() * 10;
         }
         if (late) xs.sort();

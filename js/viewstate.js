@@ -12,7 +12,12 @@ import { padY, widenX, xExtent, yExtent } from "./ranges.js";
  */
 
 /**
- * @typedef {import("./legend.js").LegendSeries & {ring: import("./ring.js").Ring | null}} ViewSeries
+ * @typedef {import("./legend.js").LegendSeries & {
+ *   xs: Float64Array,
+ *   ys: Float64Array,
+ *   ring: import("./ring.js").Ring | null,
+ * }} ViewSeries
+ *   xs, ys: views into the live ring, or a frozen copy of them;
  *   ring: the live ring the arrays view, or null for a frozen copy.
  * @typedef {{
  *   points: number,
@@ -41,6 +46,32 @@ function summariser(s) {
     boundSummaries.set(ring, f);
   }
   return f;
+}
+
+/**
+ * What a plot is made for: when this changes, the plot is made again (uPlot
+ * fixes its series, labels and axis kind when it is made). The data do not
+ * enter it.
+ * @param {ReadonlyArray<{id: number, name: string}>} view the series drawn, in order
+ * @param {{isTime: boolean, xLabel: string, yLabel: string}} axes
+ * @returns {string}
+ */
+export function plotKey(view, { isTime, xLabel, yLabel }) {
+  return JSON.stringify([isTime, xLabel, yLabel, view.map((s) => [s.id, s.name])]);
+}
+
+/** Plot height, in CSS pixels, when the `height` trait gives none that fits. */
+export const DEFAULT_PLOT_HEIGHT = 300;
+
+/**
+ * The plot's height from the `height` trait: whole pixels, and the default for
+ * anything that is not a number above 40 (too short to hold the axes).
+ * @param {unknown} value
+ * @returns {number}
+ */
+export function plotHeightOf(value) {
+  const h = Number(value);
+  return Number.isFinite(h) && h > 40 ? Math.round(h) : DEFAULT_PLOT_HEIGHT;
 }
 
 export class ViewState {

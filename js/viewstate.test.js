@@ -1,12 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { Ring } from "./ring.js";
-import { ViewState } from "./viewstate.js";
+import { DEFAULT_PLOT_HEIGHT, plotHeightOf, plotKey, ViewState } from "./viewstate.js";
 
-/** Live series over rings, as a view builds them each frame. */
+/**
+ * Live series over rings, as a view builds them each frame.
+ * @param {Ring[]} rings
+ * @returns {import("./viewstate.js").ViewSeries[]}
+ */
 function live(...rings) {
   return rings.map((ring, id) => ({ id, name: `s${id}`, color: "#000", xs: ring.xs(), ys: ring.ys(), ring }));
 }
 
+/**
+ * @param {number[]} xs
+ * @param {number[]} ys
+ */
 function ring(xs, ys) {
   const r = new Ring(100);
   r.append(Float64Array.from(xs), Float64Array.from(ys));
@@ -91,5 +99,46 @@ describe("ViewState", () => {
       points: "0",
       frames: "1",
     });
+  });
+});
+
+describe("plotKey", () => {
+  const axes = { isTime: false, xLabel: "t", yLabel: "v" };
+  const view = live(ring([0, 1], [1, 2]), ring([0], [5]));
+
+  it("stays the same while only the data change", () => {
+    const before = plotKey(view, axes);
+    view[0].ring?.append(Float64Array.of(2), Float64Array.of(3));
+    expect(plotKey(live(...view.map((s) => /** @type {Ring} */ (s.ring))), { ...axes })).toBe(before);
+  });
+
+  it("changes with the series drawn, their names, the axis labels and the kind of x axis", () => {
+    const key = plotKey(view, axes);
+    const others = [
+      plotKey(view.slice(0, 1), axes),
+      plotKey([...view].reverse(), axes),
+      plotKey([{ ...view[0], name: "renamed" }, view[1]], axes),
+      plotKey([view[0], { ...view[1], id: 7 }], axes),
+      plotKey(view, { ...axes, isTime: true }),
+      plotKey(view, { ...axes, xLabel: "time" }),
+      plotKey(view, { ...axes, yLabel: "" }),
+    ];
+    for (const other of others) expect(other).not.toBe(key);
+    expect(new Set(others).size).toBe(others.length);
+  });
+});
+
+describe("plotHeightOf", () => {
+  it("takes the trait's height in whole pixels", () => {
+    expect(plotHeightOf(300)).toBe(300);
+    expect(plotHeightOf(41)).toBe(41);
+    expect(plotHeightOf(120.6)).toBe(121);
+  });
+
+  it("falls back to the default for a height too short for the axes, or none", () => {
+    expect(DEFAULT_PLOT_HEIGHT).toBe(300);
+    for (const value of [40, 0, -5, NaN, Infinity, undefined, null, "tall"]) {
+      expect(plotHeightOf(value), String(value)).toBe(DEFAULT_PLOT_HEIGHT);
+    }
   });
 });

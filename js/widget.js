@@ -1,4 +1,8 @@
 // @ts-check
+/** @import { AnyModel, AnyWidget, Initialize, Render } from "@anywidget/types" */
+/** @import { FeedStats } from "./badge.js" */
+/** @import { Theme } from "./theme.js" */
+/** @import { ViewSeries } from "./viewstate.js" */
 import { Badge, describeStatus } from "./badge.js";
 import { Chart } from "./chart.js";
 import { kernelState } from "./kernel.js";
@@ -6,7 +10,7 @@ import { Legend } from "./legend.js";
 import { FrameScheduler } from "./scheduler.js";
 import { Store, StoreRegistry } from "./store.js";
 import { readTheme, seriesColor } from "./theme.js";
-import { ViewState } from "./viewstate.js";
+import { plotHeightOf, plotKey, ViewState } from "./viewstate.js";
 
 /**
  * The livefeed widget. `initialize` (once per widget model) makes the model's
@@ -23,6 +27,27 @@ import { ViewState } from "./viewstate.js";
  * -received (points received), -seq, -gaps (sequence gaps seen), -syncing (a
  * sync awaits its reset), -status (the feed_status trait), -connected, and
  * -kernel ("ok", "gone" or "restarted").
+ */
+
+/**
+ * The model's traits (docs/protocol.md), and the two of every ipywidgets DOM
+ * widget that tell models apart (see store.js `sameModel`).
+ * @typedef {{
+ *   source: string,
+ *   title: string,
+ *   height: number,
+ *   window: number,
+ *   x_kind: "time" | "number" | "auto",
+ *   x_label: string,
+ *   y_label: string,
+ *   feed_status: "connecting" | "live" | "reconnecting" | "closed" | "error",
+ *   feed_stats: FeedStats,
+ *   paused: boolean,
+ *   snapshot: Record<string, unknown>,
+ *   layout: unknown,
+ *   _dom_classes: string[],
+ * }} Traits
+ * @typedef {AnyModel<Traits>} Model
  */
 
 /** How often a chart asks the widget manager whether its kernel is still there. */
@@ -56,7 +81,7 @@ const now = () => performance.now();
 /**
  * Makes a model's store and feeds it from the model's events until the returned
  * function is called.
- * @param {any} model
+ * @param {Model} model
  * @returns {{store: Store, detach: () => void}}
  */
 function attachStore(model) {
@@ -75,9 +100,14 @@ function attachStore(model) {
   checkKernel();
   store.start({ snapshot: model.get("snapshot"), stats: model.get("feed_stats") }, now());
   const heard = () => store.heard();
-  /** @type {Array<[string, (...args: any[]) => void]>} */
+  /**
+   * @param {unknown} content
+   * @param {DataView[]} buffers
+   */
+  const onMessage = (content, buffers) => store.receive(content, buffers, now());
+  model.on("msg:custom", onMessage);
+  /** @type {Array<[string, () => void]>} */
   const listeners = [
-    ["msg:custom", (content, buffers) => store.receive(content, buffers, now())],
     ["change:snapshot", () => store.snapshotChanged(model.get("snapshot"), now())],
     // Traits only the kernel sets: each change is a sign of life.
     ["change:feed_stats", heard],
@@ -96,12 +126,13 @@ function attachStore(model) {
     store,
     detach() {
       clearInterval(timer);
-      for (const [name, fn] of listeners) model.off?.(name, fn);
+      model.off("msg:custom", onMessage);
+      for (const [name, fn] of listeners) model.off(name, fn);
     },
   };
 }
 
-/** @param {{model: any}} ctx */
+/** @type {Initialize<Traits>} */
 function initialize({ model }) {
   const { store, detach } = attachStore(model);
   const forget = stores.add(model, store);
@@ -111,12 +142,22 @@ function initialize({ model }) {
   };
 }
 
-/** @param {{model: any, el: HTMLElement}} ctx */
+/**
+ * The store a view draws from: its model's, or, in a front end that gives views
+ * no way back to it, one of the view's own, fed until `release` is called.
+ * @param {Model} model
+ * @returns {{store: Store, release: () => void}}
+ */
+function viewStore(model) {
+  const store = stores.find(model);
+  if (store) return { store, release: () => {} };
+  const own = attachStore(model);
+  return { store: own.store, release: own.detach };
+}
+
+/** @type {Render<Traits>} */
 function render({ model, el }) {
-  // A front end that gives views no way back to their model's store: this view keeps its own.
-  /** @type {ReturnType<typeof attachStore> | null} */
-  let own = null;
-  const store = stores.find(model) ?? (own = attachStore(model)).store;
+  const { store, release } = viewStore(model);
   const feed = store.feed;
 
   const root = document.createElement("div");
@@ -158,13 +199,13 @@ function render({ model, el }) {
   let chartKey = "";
   /** @type {number | null} */
   let hoverX = null;
-  /** @type {import("./viewstate.js").ViewSeries[]} what the last frame drew, for the hover read-out */
+  /** @type {ViewSeries[]} what the last frame drew, for the hover read-out */
   let shown = [];
   let frames = 0;
   let dirty = true;
   /** The plot's clientWidth, kept by the ResizeObserver; -1 until first read. */
   let plotWidth = -1;
-  /** @type {import("./theme.js").Theme | null} */
+  /** @type {Theme | null} */
   let theme = null;
 
   const setAttr = (/** @type {string} */ name, /** @type {unknown} */ value) => {
@@ -177,7 +218,10 @@ function render({ model, el }) {
     for (const [name, value] of Object.entries(attrs)) setAttr(`data-livefeed-${name}`, value);
   };
 
-  /** The series as they are now, as views into the store's ring buffers. */
+  /**
+   * The series as they are now, as views into the store's ring buffers.
+   * @returns {ViewSeries[]}
+   */
   const liveSeries = () =>
     [...feed.series.values()].map((s) => ({
       id: s.id,
@@ -207,7 +251,7 @@ function render({ model, el }) {
 
     const view = state.series(liveSeries());
     const time = isTime();
-    const key = JSON.stringify([time, model.get("x_label"), model.get("y_label"), view.map((s) => [s.id, s.name])]);
+    const key = plotKey(view, { isTime: time, xLabel: model.get("x_label"), yLabel: model.get("y_label") });
     if (key !== chartKey) {
       chartKey = key;
       chart?.destroy();
@@ -253,10 +297,7 @@ function render({ model, el }) {
     publish(state.attributes(picture, frames, chart !== null));
   }
 
-  const plotHeight = () => {
-    const h = Number(model.get("height"));
-    return Number.isFinite(h) && h > 40 ? Math.round(h) : 300;
-  };
+  const plotHeight = () => plotHeightOf(model.get("height"));
 
   function follow() {
     state.follow();
@@ -346,7 +387,7 @@ function render({ model, el }) {
   });
   followButton.addEventListener("click", follow);
 
-  /** @type {Array<[string, (...args: any[]) => void]>} */
+  /** @type {Array<[string, () => void]>} */
   const listeners = [
     ["change:paused", () => setPaused(Boolean(model.get("paused")))],
     ["change:feed_status", showStatus],
@@ -386,10 +427,10 @@ function render({ model, el }) {
   return () => {
     job.remove();
     unsubscribe();
-    own?.detach();
+    release();
     resizeObserver.disconnect();
     themeObserver.disconnect();
-    for (const [name, fn] of listeners) model.off?.(name, fn);
+    for (const [name, fn] of listeners) model.off(name, fn);
     chart?.destroy();
     chart = null;
     root.remove();
@@ -409,4 +450,5 @@ function button(label, tip) {
   return b;
 }
 
+/** @satisfies {AnyWidget<Traits>} */
 export default { initialize, render };

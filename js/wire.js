@@ -57,36 +57,46 @@ export function toFloat64(buf, what) {
 }
 
 /**
+ * The fields of a JSON object, or null for anything else.
+ * @param {unknown} v
+ * @returns {Record<string, unknown> | null}
+ */
+export function fieldsOf(v) {
+  return v && typeof v === "object" && !Array.isArray(v) ? /** @type {Record<string, unknown>} */ (v) : null;
+}
+
+/**
  * Decodes a `batch` or `reset` custom message.
- * @param {any} content the message's JSON content
+ * @param {unknown} content the message's JSON content
  * @param {ReadonlyArray<unknown>} buffers [x, y]
  * @returns {Decoded}
  */
 export function decodeMessage(content, buffers) {
-  if (!content || (content.type !== "batch" && content.type !== "reset")) {
-    throw new Error(`not a point message: type ${describe(content && content.type)}`);
+  const fields = fieldsOf(content);
+  const type = fields?.type;
+  if (!fields || (type !== "batch" && type !== "reset")) {
+    throw new Error(`not a point message: type ${describe(type)}`);
   }
-  const seq = content.seq;
-  if (!Number.isSafeInteger(seq)) throw new Error(`${content.type}: seq must be an integer, got ${describe(seq)}`);
+  const seq = fields.seq;
+  if (!isInteger(seq)) throw new Error(`${type}: seq must be an integer, got ${describe(seq)}`);
   if (!buffers || buffers.length < 2) {
-    throw new Error(`${content.type} ${seq}: expected 2 buffers (x, y), got ${buffers ? buffers.length : 0}`);
+    throw new Error(`${type} ${seq}: expected 2 buffers (x, y), got ${buffers ? buffers.length : 0}`);
   }
-  const xs = toFloat64(buffers[0], `${content.type} ${seq} x`);
-  const ys = toFloat64(buffers[1], `${content.type} ${seq} y`);
-  return { type: content.type, seq, ...split(content, xs, ys, `${content.type} ${seq}`) };
+  const xs = toFloat64(buffers[0], `${type} ${seq} x`);
+  const ys = toFloat64(buffers[1], `${type} ${seq} y`);
+  return { type, seq, ...split(fields, xs, ys, `${type} ${seq}`) };
 }
 
 /**
  * Decodes the `snapshot` trait into the same shape as a reset, or null when it
  * holds no data (`{}`, missing, or no segments).
- * @param {any} snap
+ * @param {unknown} value
  * @returns {Decoded | null}
  */
-export function decodeSnapshot(snap) {
-  if (!snap || typeof snap !== "object" || !Array.isArray(snap.segments) || snap.segments.length === 0) {
-    return null;
-  }
-  const seq = Number.isSafeInteger(snap.seq) ? snap.seq : -1;
+export function decodeSnapshot(value) {
+  const snap = fieldsOf(value);
+  if (!snap || !Array.isArray(snap.segments) || snap.segments.length === 0) return null;
+  const seq = isInteger(snap.seq) ? snap.seq : -1;
   const xs = toFloat64(snap.x, "snapshot x");
   const ys = toFloat64(snap.y, "snapshot y");
   return { type: "reset", seq, ...split(snap, xs, ys, "snapshot") };
@@ -94,7 +104,7 @@ export function decodeSnapshot(snap) {
 
 /**
  * Splits concatenated x/y values into per-series parts following `segments`.
- * @param {any} content holds `series` and `segments`
+ * @param {Record<string, unknown>} content holds `series` and `segments`
  * @param {Float64Array} xs
  * @param {Float64Array} ys
  * @param {string} what
@@ -142,13 +152,28 @@ function parseNames(series, what) {
   });
 }
 
-/** @param {unknown} v */
-function isId(v) {
-  return Number.isSafeInteger(v) && /** @type {number} */ (v) >= 0;
+/**
+ * @param {unknown} v
+ * @returns {v is number}
+ */
+function isInteger(v) {
+  return Number.isSafeInteger(v);
 }
 
-/** A short description of a value for error messages (never the whole value). */
-function describe(/** @type {unknown} */ v) {
+/**
+ * @param {unknown} v
+ * @returns {v is number}
+ */
+function isId(v) {
+  return isInteger(v) && v >= 0;
+}
+
+/**
+ * A short description of a value for error messages (never the whole value).
+ * @param {unknown} v
+ * @returns {string}
+ */
+function describe(v) {
   if (v === null) return "null";
   if (Array.isArray(v)) return `[${v.slice(0, 3).map(describe).join(", ")}${v.length > 3 ? ", …" : ""}]`;
   if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);

@@ -1,11 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { decodeMessage, decodeSnapshot, toFloat64 } from "./wire.js";
 
-/** Little-endian float64 bytes of the values, as a DataView starting at byte `offset` of a larger buffer. */
+/**
+ * Little-endian float64 bytes of the values, as a DataView starting at byte `offset` of a larger buffer.
+ * @param {number[]} values
+ * @param {number} [offset]
+ */
 function view(values, offset = 0) {
   const buf = new ArrayBuffer(offset + values.length * 8 + 3);
   const dv = new DataView(buf, offset, values.length * 8);
-  values.forEach((v, i) => dv.setFloat64(i * 8, v, true));
+  values.forEach((v, i) => {
+    dv.setFloat64(i * 8, v, true);
+  });
   return dv;
 }
 
@@ -45,7 +51,15 @@ describe("toFloat64", () => {
 
 describe("decodeMessage", () => {
   it("splits a batch into per-series parts", () => {
-    const content = { type: "batch", seq: 17, series: [[2, "ACME"]], segments: [[0, 2], [2, 1]] };
+    const content = {
+      type: "batch",
+      seq: 17,
+      series: [[2, "ACME"]],
+      segments: [
+        [0, 2],
+        [2, 1],
+      ],
+    };
     const msg = decodeMessage(content, [view([1, 2, 3], 3), view([10, 20, 30])]);
     expect(msg.type).toBe("batch");
     expect(msg.seq).toBe(17);
@@ -58,7 +72,18 @@ describe("decodeMessage", () => {
   });
 
   it("decodes a reset, including empty segments", () => {
-    const content = { type: "reset", seq: 18, series: [[0, "BETA"], [2, "ACME"]], segments: [[0, 0], [2, 2]] };
+    const content = {
+      type: "reset",
+      seq: 18,
+      series: [
+        [0, "BETA"],
+        [2, "ACME"],
+      ],
+      segments: [
+        [0, 0],
+        [2, 2],
+      ],
+    };
     const msg = decodeMessage(content, [view([5, 6]), view([NaN, 1])]);
     expect(msg.type).toBe("reset");
     expect(msg.parts[0].xs.length).toBe(0);
@@ -77,7 +102,15 @@ describe("decodeMessage", () => {
     expect(() => decodeMessage(short, [view([1, 2, 3]), view([1, 2, 3])])).toThrow(
       /batch 1: segments add up to 2 points but the buffers hold 3/,
     );
-    const long = { type: "batch", seq: 1, series: [], segments: [[0, 2], [1, 2]] };
+    const long = {
+      type: "batch",
+      seq: 1,
+      series: [],
+      segments: [
+        [0, 2],
+        [1, 2],
+      ],
+    };
     expect(() => decodeMessage(long, [view([1, 2, 3]), view([1, 2, 3])])).toThrow(/need more than the 3 points/);
   });
 
@@ -115,7 +148,7 @@ describe("decodeSnapshot", () => {
   it("decodes a snapshot like a reset", () => {
     const snap = { seq: 9, series: [[1, "a"]], segments: [[1, 2]], x: view([1, 2], 1), y: view([3, 4]) };
     const msg = decodeSnapshot(snap);
-    expect(msg).not.toBeNull();
+    if (!msg) throw new Error("no snapshot decoded");
     expect(msg.type).toBe("reset");
     expect(msg.seq).toBe(9);
     expect(msg.parts.map((p) => [p.id, [...p.xs], [...p.ys]])).toEqual([[1, [1, 2], [3, 4]]]);
