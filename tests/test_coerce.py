@@ -155,7 +155,7 @@ def test_numeric_values_from_python(value: object, expected: float) -> None:
         (Fraction(10**400, 3), NON_FINITE),
         (pd.NA, NULL_VALUE),
         (pd.NaT, NULL_VALUE),
-        (np.datetime64("NaT"), NULL_VALUE),
+        (np.datetime64("NaT", "ms"), NULL_VALUE),
     ],
 )
 def test_missing_and_non_finite_python_values_are_gaps(value: object, kind: str) -> None:
@@ -231,7 +231,7 @@ def test_days_months_and_years() -> None:
     assert axis.convert(np.datetime64("2025", "Y")) == axis.convert(date(2025, 1, 1))
 
 
-@pytest.mark.parametrize("value", [np.datetime64("NaT"), pd.NaT, None, float("nan")])
+@pytest.mark.parametrize("value", [np.datetime64("NaT", "ms"), pd.NaT, None, float("nan")])
 def test_missing_times_are_dropped(value: object) -> None:
     axis = XAxis()
     with pytest.raises(ValueProblem) as caught:

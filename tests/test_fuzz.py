@@ -3,9 +3,11 @@
 Each example feeds a pipeline (several specs: x field or arrival time, group_by, dotted paths,
 several y, window 1..50, x_type auto/time/number) with generated JSON (nested objects and arrays,
 huge integers, NaN and infinities, numeric strings, ISO times, booleans, null) as text, bytes,
-NDJSON and arrays, or with Python rows and numpy columns as `push()` gives them, interleaved with
-batches and resets that a model of the browser replays. The examples are derandomised so that a
-run is repeatable; 1,500 are run in all.
+NDJSON and arrays read by the "json" or the "ndjson" decoder, as a connection does (decode, then
+hand records and problems to the pipeline), or with Python rows and numpy columns as `push()`
+gives them, interleaved with batches and resets that a model of the browser replays. NDJSON cut
+at any points reads as the whole does. The examples are derandomised so that a run is
+repeatable; 1,800 are run in all.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from livefeed._core.decode import DECODERS, NdjsonDecoder
 from livefeed._core.pipeline import ERROR_KINDS, INTERNAL, ChartSpec, Pipeline
 
 from .test_pipeline import BrowserModel
@@ -102,16 +105,20 @@ specs = st.builds(
 )
 
 
-def run(spec: ChartSpec, actions: list[tuple[str, Any]]) -> None:
-    """Feed `actions` to a fresh pipeline, checking everything checkable after each."""
+def run(spec: ChartSpec, actions: list[tuple[str, Any]], decoder_name: str = "json") -> None:
+    """Feed `actions` to a fresh pipeline, checking everything checkable after each; frames are
+    read by a fresh decoder of `decoder_name`."""
     p = Pipeline(spec)
+    decoder = DECODERS[decoder_name]()
     view = BrowserModel(spec.window)
     fed = 0
     handed = 0
     reset = False
     for action, payload in actions:
         if action == "feed":
-            p.feed(payload, float(fed))
+            records, problems = decoder.decode(payload)  # a decoder never raises
+            assert {problem.kind for problem in problems} <= ERROR_KINDS - {INTERNAL}
+            p.feed_decoded(records, problems, float(fed), decoder.json_values)
         elif action == "records":
             p.feed_records(payload, float(fed))
         elif action == "columns":
@@ -151,9 +158,39 @@ takes = st.sampled_from([("batch", None), ("batch", None), ("reset", None)])
 
 
 @settings(FUZZ, max_examples=700)
-@given(specs, st.lists(frames.map(lambda raw: ("feed", raw)) | takes, max_size=10))
-def test_messages_never_break_the_pipeline(spec: ChartSpec, actions: list[Any]) -> None:
-    run(spec, actions)
+@given(
+    specs,
+    st.lists(frames.map(lambda raw: ("feed", raw)) | takes, max_size=10),
+    st.sampled_from(["json", "ndjson"]),
+)
+def test_messages_never_break_the_pipeline(
+    spec: ChartSpec, actions: list[Any], decoder_name: str
+) -> None:
+    run(spec, actions, decoder_name)
+
+
+@settings(FUZZ, max_examples=300)
+@given(
+    st.lists(records, max_size=8),
+    st.lists(st.integers(0, 10**6), max_size=10),
+    st.booleans(),
+)
+def test_ndjson_cut_anywhere_reads_as_the_whole(
+    rows: list[dict[str, Any]], cuts: list[int], binary: bool
+) -> None:
+    text = "".join(_dumps(row) + "\n" for row in rows)
+    stream: str | bytes = text.encode() if binary else text  # cuts may split a UTF-8 character
+    points = sorted({cut % (len(stream) + 1) for cut in cuts})
+    decoder = NdjsonDecoder()
+    got: list[dict[str, Any]] = []
+    for start, end in zip([0, *points], [*points, len(stream)], strict=True):
+        records, problems = decoder.decode(stream[start:end])
+        assert problems == []
+        got.extend(records)
+    whole, problems = NdjsonDecoder().decode(stream)
+    assert problems == []
+    assert len(whole) == len(rows)
+    assert _dumps(got) == _dumps(whole)
 
 
 python_values = (
@@ -174,7 +211,7 @@ python_values = (
         st.integers(-(10**12), 10**12),
         st.sampled_from(["s", "ms", "D", "us"]),
     )
-    | st.just(np.datetime64("NaT"))
+    | st.just(np.datetime64("NaT", "ms"))
     | st.builds(pd.Timestamp, st.datetimes(datetime(1800, 1, 1), datetime(2200, 1, 1)))
     | st.just(pd.NaT)
     | st.just(pd.NA)
@@ -223,7 +260,7 @@ def column_batches(draw: st.DrawFn, n: int) -> dict[str, Any]:
             counts = draw(st.lists(st.integers(-(10**9), 10**9), min_size=n, max_size=n))
             times = np.array(counts, dtype=f"datetime64[{unit}]")
             if n and draw(st.booleans()):
-                times[0] = np.datetime64("NaT")
+                times[0] = np.datetime64("NaT", "ms")
             columns[name] = times
         else:
             objects = np.empty(n, dtype=object)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from livefeed._core.decimate import decimate
 from livefeed._core.pipeline import ChartSpec, Pipeline
-from livefeed._snapshot import SNAPSHOT_POINTS, build_snapshot, decimate
+from livefeed._snapshot import SNAPSHOT_POINTS, snapshot_trait
 
 
 def test_the_snapshot_holds_at_most_two_thousand_points_per_series() -> None:
@@ -74,7 +75,7 @@ def test_a_bucket_of_nothing_but_gaps_keeps_one() -> None:
     assert np.isnan(dy).sum() >= 1
 
 
-def test_build_snapshot_decimates_every_series() -> None:
+def test_the_snapshot_decimates_every_series() -> None:
     p = Pipeline(ChartSpec(y=("v",), x="t", group_by="s", window=20_000))
     n = 10_000
     p.feed_columns(
@@ -85,7 +86,7 @@ def test_build_snapshot_decimates_every_series() -> None:
         },
         0,
     )
-    snap = build_snapshot(p)
+    snap = snapshot_trait(p.snapshot(SNAPSHOT_POINTS))
     assert [count for _, count in snap["segments"]] == [
         len(decimate(*p.rings[i].columns()[:2], SNAPSHOT_POINTS)[0]) for i in range(2)
     ]

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from livefeed._core.batch import Batch
+from livefeed._core.decimate import decimate
 from livefeed._core.pipeline import ChartSpec, Pipeline
-from livefeed._snapshot import build_snapshot, decimate
+from livefeed._snapshot import SNAPSHOT_POINTS, snapshot_trait
 from livefeed._wire import encode, is_sync_request
 
 
@@ -61,9 +62,9 @@ def test_snapshot_holds_every_series() -> None:
     p = Pipeline(ChartSpec(y=("v",), x="t", group_by="s"))
     p.feed_records([{"t": i, "v": i, "s": "ab"[i % 2]} for i in range(6)], 0)
     p.take_batch()
-    snap = build_snapshot(p)
+    snap = snapshot_trait(p.snapshot(SNAPSHOT_POINTS))
     assert snap["seq"] == 1
     assert snap["series"] == [[0, "a"], [1, "b"]]
     assert snap["segments"] == [[0, 3], [1, 3]]
     assert np.frombuffer(snap["y"], "<f8").tolist() == [0, 2, 4, 1, 3, 5]
-    assert build_snapshot(Pipeline(ChartSpec(y=("v",)))) == {}
+    assert snapshot_trait(Pipeline(ChartSpec(y=("v",))).snapshot(SNAPSHOT_POINTS)) == {}

@@ -1,75 +1,28 @@
 """A small picture of a chart's data for saved notebooks: every series, decimated.
 
 Saved widget state holds traits, not custom messages, so the last data must sit in a trait for a
-notebook reopened without a kernel. Min/max decimation keeps each series' envelope (its peaks stay
-visible) while bounding the size of what is saved.
+notebook reopened without a kernel. Min/max decimation (`_core.decimate`) keeps each series'
+envelope (its peaks stay visible) while bounding the size of what is saved.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from ._core.pipeline import Pipeline
-from ._core.ring import F64
+from ._core.batch import Snapshot
 from ._wire import le_bytes
 
 SNAPSHOT_POINTS = 2000  # per series, at most (the README promises it)
 
 
-def decimate(x: F64, y: F64, limit: int) -> tuple[F64, F64]:
-    """At most `limit` points of (x, y), keeping each bucket's envelope and its gaps.
-
-    The points are cut into buckets of consecutive points; each bucket keeps the point of its
-    least and of its greatest finite y, and its first NaN if it has one (so a gap stays visible),
-    in their order: x order is kept. There are at most `limit // 3` buckets when y holds a NaN,
-    `limit // 2` otherwise. Series of at most `limit` points come back as they are. `limit` must
-    be at least 3.
-    """
-    n = len(x)
-    if n <= limit:
-        return x, y
-    if limit < 3:
-        raise ValueError(f"limit must be at least 3 points, not {limit}")
-    has_gaps = bool(np.isnan(y).any())
-    size = -(-n // (limit // (3 if has_gaps else 2)))  # points per bucket, rounded up
-    buckets = -(-n // size)
-    pad = buckets * size - n
-    finite = np.isfinite(y)
-    # Padding and non-finite values never win: +inf for the least, -inf for the greatest.
-    low_from = np.concatenate((np.where(finite, y, np.inf), np.full(pad, np.inf)))
-    high_from = np.concatenate((np.where(finite, y, -np.inf), np.full(pad, -np.inf)))
-    gaps = np.concatenate((np.isnan(y), np.zeros(pad, dtype=bool)))
-    starts = np.arange(buckets) * size
-    low = starts + np.argmin(low_from.reshape(buckets, size), axis=1)
-    high = starts + np.argmax(high_from.reshape(buckets, size), axis=1)
-    gap = starts + np.argmax(gaps.reshape(buckets, size), axis=1)  # the first NaN, if any
-    keep = np.unique(
-        np.concatenate(
-            (low[low_from[low] < np.inf], high[high_from[high] > -np.inf], gap[gaps[gap]])
-        )
-    )
-    return x[keep], y[keep]
-
-
-def build_snapshot(pipeline: Pipeline, limit: int = SNAPSHOT_POINTS) -> dict[str, Any]:
-    """The `snapshot` trait's value (see docs/protocol.md); `{}` when nothing is held."""
-    if not pipeline.rings:
+def snapshot_trait(snapshot: Snapshot) -> dict[str, Any]:
+    """The `snapshot` trait's value (see docs/protocol.md); `{}` when no series is held."""
+    if not snapshot.series:
         return {}
-    segments: list[list[int]] = []
-    xs: list[F64] = []
-    ys: list[F64] = []
-    for series, ring in enumerate(pipeline.rings):
-        x, y, _ = ring.columns()
-        x, y = decimate(x, y, limit)
-        segments.append([series, len(x)])
-        xs.append(x)
-        ys.append(y)
     return {
-        "seq": pipeline.seq,
-        "series": [[series, name] for series, name in enumerate(pipeline.names)],
-        "segments": segments,
-        "x": le_bytes(np.concatenate(xs)),
-        "y": le_bytes(np.concatenate(ys)),
+        "seq": snapshot.seq,
+        "series": [[series, name] for series, name in snapshot.series],
+        "segments": [[series, count] for series, count in snapshot.segments],
+        "x": le_bytes(snapshot.x),
+        "y": le_bytes(snapshot.y),
     }

@@ -17,13 +17,14 @@ import anywidget
 import traitlets
 
 from ._core.coerce import XKind
+from ._core.decode import UserFunction, decoder_factory
 from ._core.pipeline import INTERNAL, ChartSpec
 from ._feed import Feed, Status
 from ._orphans import current_cell
 from ._outbox import ChartState, Outbox, TokenBucket
 from ._redact import Redactor, public_url
 from ._runtime import get_runtime
-from ._snapshot import build_snapshot
+from ._snapshot import SNAPSHOT_POINTS, snapshot_trait
 from ._sources import ConnectOptions, PushSource, Reconnect, Source, WebSocketSource
 from ._wire import encode, is_sync_request
 
@@ -79,6 +80,11 @@ class LiveChart(anywidget.AnyWidget):
     Field names may be dotted paths into nested JSON. `window` bounds the points kept per series, in
     Python and in the browser. With `url=None` the chart is fed only by `push()`.
 
+    `decoder` reads the frames: "json" (the default, as above), "ndjson" (frames are pieces of one
+    newline-delimited stream; a record split across frames is joined), or a function
+    `frame -> dict | list[dict]` for any other format (a binary frame comes as bytes); what the
+    function raises is counted as `decode_error`. Each connection gets a fresh decoder.
+
     Connection: `subscribe` (a str, or anything JSON-serialisable) is sent after every connect;
     `headers` go with the handshake and never reach the browser or a saved notebook. `reconnect`
     (True, False or "always", which also reconnects after a normal close) with exponential backoff
@@ -129,6 +135,7 @@ class LiveChart(anywidget.AnyWidget):
         max_size: int | None = 4 * 2**20,
         ssl: ssl_module.SSLContext | str | Path | None = None,
         open_timeout: float = 10.0,
+        decoder: str | UserFunction = "json",
         **unknown: object,
     ) -> None:
         if unknown:
@@ -149,6 +156,7 @@ class LiveChart(anywidget.AnyWidget):
             open_timeout=open_timeout,
             height=height,
         )
+        make_decoder = decoder_factory(decoder)  # an unknown name raises here, naming the known
         y_fields = (y,) if isinstance(y, str) else tuple(y)
         spec = ChartSpec(y=y_fields, x=x, group_by=group_by, window=window, x_type=x_type)
         self._feed = feed = Feed(spec, Redactor(url, headers))
@@ -158,7 +166,7 @@ class LiveChart(anywidget.AnyWidget):
             title=title,
             height=height,
             window=spec.window,
-            x_kind=feed.pipeline.x_axis.kind,
+            x_kind=feed.x_kind,
             x_label=x or "time",
             y_label=", ".join(y_fields),
         )
@@ -187,6 +195,7 @@ class LiveChart(anywidget.AnyWidget):
                     max_size=max_size,
                     ssl=ssl_context,
                     open_timeout=open_timeout,
+                    decoder=make_decoder,
                 )
             )
         self._source = source
@@ -199,7 +208,7 @@ class LiveChart(anywidget.AnyWidget):
     def _window_is_fixed(self, proposal: dict[str, Any]) -> int:
         # Python's rings are sized when the chart is made; a view must never hold another size.
         value = int(proposal["value"])
-        if value != self._feed.pipeline.spec.window:
+        if value != self._feed.spec.window:
             raise traitlets.TraitError("window is fixed when the chart is made: make a new chart")
         return value
 
@@ -228,10 +237,7 @@ class LiveChart(anywidget.AnyWidget):
         """
         import pandas as pd
 
-        with self._feed.lock:
-            x, series, y = self._feed.pipeline.columns()
-            names = list(self._feed.pipeline.names)
-            is_time = self._feed.pipeline.x_axis.kind == "time"
+        x, series, y, names, is_time = self._feed.columns()
         x_column: Any = x
         if is_time:
             # Through microseconds: pandas' own ms conversion overflows past the year 2262.
@@ -247,11 +253,12 @@ class LiveChart(anywidget.AnyWidget):
 
         They go through the same path as messages from the socket; problems with values are
         counted in `stats`. Raises TypeError or ValueError for what cannot be read as rows
-        (e.g. columns of unequal lengths), and RuntimeError once the chart is closed.
+        (e.g. columns of unequal lengths), and RuntimeError once the chart is stopped or closed.
         """
         if self._closed:
             raise RuntimeError(
-                "push() on a closed chart: close() ended it; make a new LiveChart to draw more"
+                "push() on a stopped chart: stop() or close() ended its feed; "
+                "make a new LiveChart to draw more"
             )
         self._feed.push(rows)
 
@@ -263,19 +270,28 @@ class LiveChart(anywidget.AnyWidget):
         """Draw again, catching up at once."""
         self._runtime.run_sync(lambda: setattr(self, "paused", False))
 
-    def close(self, remove: bool = False) -> None:
-        """Close the connection with a proper close frame; the chart keeps showing what it has.
-
-        With `remove=True` the widget itself is closed too (its views go away, its memory is freed).
+    def stop(self) -> None:
+        """End the feed and keep the picture: a connection leaves with a close frame, every view
+        keeps showing the last data, and a notebook saved now carries it. `push()` then raises.
         """
         self._closed = True
         self._source.stop()
         self._feed.set_status("closed")
         # The periodic snapshot may be seconds old; a notebook saved (or executed by nbconvert)
-        # right after close() must carry the final data.
-        self._runtime.run_sync(lambda: self._refresh_snapshot())
-        if remove:
-            self._runtime.run_sync(self._close_widget)
+        # right after stop() must carry the final data.
+        self._runtime.run_sync(self._refresh_snapshot)
+
+    def close(self) -> None:
+        """End the chart, as `Widget.close()` ends any widget: its feed stops, its views go away
+        and its memory is freed. `Widget.close_all()` ends livefeed charts the same way. To stop
+        the feed and keep the picture, use `stop()`.
+        """
+        if getattr(self, "_source", None) is None:  # __init__ failed before the chart existed
+            super().close()
+            return
+        if not self._closed:
+            self.stop()
+        self._runtime.run_sync(self._close_widget)
 
     def __del__(self) -> None:
         # ipywidgets closes a widget when it is collected; never block on the loop here.
@@ -314,32 +330,26 @@ class LiveChart(anywidget.AnyWidget):
         if self.comm is None:
             return
         feed = self._feed
-        pipeline = feed.pipeline
-        with feed.lock:
-            has_points = any(ring.unsent for ring in pipeline.rings)
-            data_changed = pipeline.seq != self._snapshot_seq or not pipeline.rings
         state = ChartState(
             reset_wanted=self._reset_wanted,
-            has_points=has_points,
+            has_points=feed.has_unsent(),
             status_changed=feed.status != self.feed_status,
-            kind_changed=pipeline.x_axis.kind != self.x_kind,
-            data_changed=data_changed,
+            kind_changed=feed.x_kind != self.x_kind,
+            # A batch or reset went out since the last snapshot was made.
+            data_changed=feed.seq != self._snapshot_seq,
         )
         for action in self._outbox.plan(now, state, budget):
             if action == "reset":
                 self._reset_wanted = False
-                with feed.lock:
-                    batch = pipeline.take_reset()
-                self.send(*encode(batch))
+                self.send(*encode(feed.take_reset()))
             elif action == "batch":
-                with feed.lock:
-                    batch_or_none = pipeline.take_batch()
-                if batch_or_none is not None:
-                    self.send(*encode(batch_or_none))
+                batch = feed.take_batch()
+                if batch is not None:
+                    self.send(*encode(batch))
             elif action == "status":
                 self.feed_status = feed.status
             elif action == "x_kind":
-                self.x_kind = pipeline.x_axis.kind
+                self.x_kind = feed.x_kind
             elif action == "stats":
                 self._refresh_stats(now)
             elif action == "snapshot":
@@ -347,7 +357,7 @@ class LiveChart(anywidget.AnyWidget):
 
     def _refresh_stats(self, now: float) -> None:
         then, messages_then = self._last_stats
-        messages = self._feed.pipeline.messages
+        messages = self._feed.messages
         self._rate = round((messages - messages_then) / max(now - then, 1e-6), 1)
         self._last_stats = (now, messages)
         stats = self.stats
@@ -355,11 +365,9 @@ class LiveChart(anywidget.AnyWidget):
             self.feed_stats = stats
 
     def _refresh_snapshot(self) -> None:
-        feed = self._feed
-        with feed.lock:
-            snapshot = build_snapshot(feed.pipeline)
-            self._snapshot_seq = feed.pipeline.seq
-        self.snapshot = snapshot
+        snapshot = self._feed.snapshot(SNAPSHOT_POINTS)
+        self._snapshot_seq = snapshot.seq
+        self.snapshot = snapshot_trait(snapshot)
 
     def pump_failed(self, error: BaseException) -> None:
         self._feed.note(INTERNAL, f"internal error while sending to the browser: {error!r}")

@@ -1,4 +1,5 @@
-"""What the data path hands out for the browser: a `Batch` of new points, or of the whole window."""
+"""What the data path hands out for the browser: a `Batch` of new points or of the whole window,
+and a `Snapshot` of everything held, decimated, for saved notebooks."""
 
 from __future__ import annotations
 
@@ -31,3 +32,18 @@ class Batch:
         if len(self.x) != len(self.y) or sum(n for _, n in self.segments) != len(self.x):
             raise ValueError("segments must add up to the lengths of x and y")
         object.__setattr__(self, "points", len(self.x))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every series held, each decimated (see `decimate`), as of batch number `seq`.
+
+    `series` names every series; `segments` (series id, count) split the concatenated `x` and
+    `y`, in series order. Nothing in it is marked as sent.
+    """
+
+    seq: int
+    series: list[tuple[int, str]]
+    segments: list[tuple[int, int]]
+    x: F64
+    y: F64

@@ -1,7 +1,9 @@
-"""The data path without I/O: message → records → fields → per-series rings → batches.
+"""The data path without I/O: records → fields → per-series rings → batches.
 
-`Pipeline` is plain code with no socket, thread or widget in it: bytes, records or columns go in,
-arrays and `Batch`es come out. It is not thread-safe; its owner serialises calls.
+`Pipeline` is plain code with no socket, thread or widget in it: decoded records (with the
+problems their decoding met) or columns go in, arrays and `Batch`es come out. Decoding is not
+done here, so that its owner can decode outside its lock (`feed` is a shortcut that decodes one
+frame as the "json" decoder does). It is not thread-safe; its owner serialises calls.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from .batch import Batch
+from .batch import Batch, Snapshot
 from .coerce import (
     BAD_TIME,
     NON_FINITE,
@@ -29,7 +31,18 @@ from .coerce import (
     datetime64_unit_ms,
     to_number,
 )
-from .decode import BINARY_FRAME, NOT_AN_OBJECT, NOT_JSON, decode_message
+from .decimate import decimate
+from .decode import (
+    BINARY_FRAME,
+    DECODE_ERROR,
+    NOT_AN_OBJECT,
+    NOT_JSON,
+    TOO_LARGE,
+    Frame,
+    Problem,
+    Record,
+    decode_json,
+)
 from .fields import MISSING, compile_path
 from .ring import F64, I64, SeriesRing
 from .rows import as_column
@@ -45,6 +58,8 @@ ERROR_KINDS: Final = frozenset(
         NOT_JSON,
         NOT_AN_OBJECT,
         BINARY_FRAME,
+        DECODE_ERROR,
+        TOO_LARGE,
         NOT_A_NUMBER,
         NULL_VALUE,
         NON_FINITE,
@@ -125,8 +140,9 @@ class Pipeline:
     """Turns messages into points held per series, and hands out what the browser has not seen.
 
     Counters (`messages`, `points`, `error_kinds`, `last_error`) describe everything fed so far.
-    `feed`, `feed_records` and `feed_columns` never raise: every problem is counted by kind in
-    `error_kinds` (see `ERROR_KINDS`), and the next message is taken as usual.
+    `feed`, `feed_decoded`, `feed_records` and `feed_columns` never raise, and each counts one
+    message: every problem is counted by kind in `error_kinds` (see `ERROR_KINDS`), and the next
+    message is taken as usual.
 
     Each series holds its `window` points of greatest x, sorted by x. The points of one message
     are placed together: a point whose x is below the oldest x of a series that held a full window
@@ -176,14 +192,34 @@ class Pipeline:
 
     # -- input ---------------------------------------------------------------------------------
 
-    def feed(self, raw: str | bytes, now_ms: float) -> None:
-        """Take one WebSocket message; `now_ms` is its arrival time (the x when x is omitted)."""
+    def feed(self, raw: Frame, now_ms: float) -> None:
+        """Take one frame as the "json" decoder reads it (see `decode_json`); `now_ms` is its
+        arrival time (the x when x is omitted). The same as `decode_json` then `feed_decoded`."""
+        try:
+            records, problems = decode_json(raw)
+        except Exception as error:  # a bug of ours: counted, and the feed goes on
+            self.messages += 1
+            self._internal(error)
+            return
+        self.feed_decoded(records, problems, now_ms, True)
+
+    def feed_decoded(
+        self, records: list[Record], problems: list[Problem], now_ms: float, json_values: bool
+    ) -> None:
+        """Take what a decoder read in one frame: its records, and the problems it met (counted
+        here); counts as one message, whether it holds records or not.
+
+        `json_values` promises that the records' values are only what JSON gives (dict, list,
+        str, int, float, bool, None), so that long lists may be read column by column without
+        checking each value's type (see `Decoder`). Items that are not mappings are counted as
+        `not_an_object`.
+        """
         self.messages += 1
         try:
-            records, problems = decode_message(raw)
-            for problem in problems:
-                self.note(problem.kind, problem.message)
-            self._ingest(records, now_ms, True)
+            if problems:  # seldom: no loop to set up for every message
+                for problem in problems:
+                    self.note(problem.kind, problem.message)
+            self._ingest(records, now_ms, json_values)
         except Exception as error:  # a bug of ours: counted, and the feed goes on
             self._internal(error)
 
@@ -218,11 +254,11 @@ class Pipeline:
 
     # -- records -------------------------------------------------------------------------------
 
-    def _ingest(self, records: list[Any], now_ms: float, from_json: bool) -> None:
+    def _ingest(self, records: list[Any], now_ms: float, json_values: bool) -> None:
         if (
             self._columnar
             and len(records) >= _COLUMNAR_MIN
-            and self._ingest_columns(records, now_ms, from_json)
+            and self._ingest_columns(records, now_ms, json_values)
         ):
             return
         # One record is placed point by point; several are gathered per series and placed
@@ -320,7 +356,7 @@ class Pipeline:
             count,
         )
 
-    def _ingest_columns(self, records: list[Any], now_ms: float, from_json: bool) -> bool:
+    def _ingest_columns(self, records: list[Any], now_ms: float, json_values: bool) -> bool:
         """Take a list of plain records column by column, or return False to leave them alone.
 
         Only for the common shape (flat field names, no group_by, an x axis already decided) and
@@ -345,7 +381,7 @@ class Pipeline:
             raw_columns.extend(raw_ys)
             # np.fromiter turns a numpy datetime64 (and other objects) into a number of its own
             # making: only values JSON can give are read here.
-            if not from_json and not all(set(map(type, c)) <= _PLAIN_TYPES for c in raw_columns):
+            if not json_values and not all(set(map(type, c)) <= _PLAIN_TYPES for c in raw_columns):
                 return False
             if x_name is not None:
                 x = np.fromiter(raw_x, np.float64, n)
@@ -608,6 +644,25 @@ class Pipeline:
     def _announce(self, ids: Sequence[int]) -> list[tuple[int, str]]:
         self._announced = len(self.rings)
         return [(series, self.names[series]) for series in ids]
+
+    def has_unsent(self) -> bool:
+        """Whether some series holds points not handed out yet."""
+        return any(ring.unsent for ring in self.rings)
+
+    def snapshot(self, limit: int) -> Snapshot:
+        """Every series held, each decimated to at most `limit` points (see `decimate`); nothing
+        is marked as sent. `limit` must be at least 3."""
+        segments: list[tuple[int, int]] = []
+        xs: list[F64] = []
+        ys: list[F64] = []
+        for series, ring in enumerate(self.rings):
+            x, y, _ = ring.columns()
+            x, y = decimate(x, y, limit)
+            segments.append((series, len(x)))
+            xs.append(x)
+            ys.append(y)
+        series_names = list(enumerate(self.names))
+        return Snapshot(self.seq, series_names, segments, _join(xs), _join(ys))
 
     def columns(self) -> tuple[F64, I64, F64]:
         """Everything held: x, series id and y, one row per point.

@@ -1,7 +1,8 @@
 """The WebSocket client loop: connect, feed every message to a `Feed`, reconnect with backoff.
 
 Thin glue over `websockets`: every failure ends up counted in the feed's statistics and named in
-its status; none is raised out of the loop.
+its status; none is raised out of the loop. Each connection reads its frames with a decoder of
+its own, made when it opens, so that a reconnect starts with no half-read line left over.
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ from websockets.exceptions import (
 )
 from websockets.frames import CloseCode
 
+from .._core.decode import TOO_LARGE, Decoder, DecoderFactory, JsonDecoder
 from .._feed import CONNECTION, Feed, Status
 from .._redact import Redactor, public_url
 from .._runtime import Runtime
 
 INTERNAL = "internal"
 
-TOO_LARGE = "too_large"
 Reconnect = bool | Literal["always"]
 
 # A connection that stayed up this long was healthy: the next failure starts the backoff afresh.
@@ -41,7 +42,8 @@ _RETRYABLE_4XX = {408, 425, 429}
 
 @dataclass(frozen=True)
 class ConnectOptions:
-    """How to reach the feed. `subscribe` is the text sent after each connect, if any."""
+    """How to reach the feed. `subscribe` is the text sent after each connect, if any;
+    `decoder` makes the decoder of each connection."""
 
     url: str
     headers: Mapping[str, str] | None = None
@@ -55,6 +57,7 @@ class ConnectOptions:
     ssl: ssl_module.SSLContext | None = None
     open_timeout: float = 10.0
     close_timeout: float = 2.0
+    decoder: DecoderFactory = JsonDecoder
 
 
 class Backoff:
@@ -163,7 +166,7 @@ async def _connect_once(feed: Feed, options: ConnectOptions) -> tuple[bool, floa
             connected_at = time.monotonic()
             feed.set_status("live")
             try:
-                await _receive(feed, options, websocket)
+                await _receive(feed, options, websocket, options.decoder())
             except asyncio.CancelledError:
                 # close() cancels us: leave with a normal close frame, not the 1011 "internal
                 # error" that websockets sends when its context exits on an exception.
@@ -208,13 +211,17 @@ async def _connect_once(feed: Feed, options: ConnectOptions) -> tuple[bool, floa
         return True, connected_at
 
 
-async def _receive(feed: Feed, options: ConnectOptions, websocket: ClientConnection) -> None:
+async def _receive(
+    feed: Feed, options: ConnectOptions, websocket: ClientConnection, decoder: Decoder
+) -> None:
     if options.subscribe is not None:
         await websocket.send(options.subscribe)
     ingest = feed.ingest
+    # websockets gives a text frame as str and a binary frame as bytes: each reaches the decoder
+    # as what it is.
     async for message in websocket:
         try:
-            ingest(message)
+            ingest(message, decoder)
         except Exception as error:  # one message must never end the feed
             feed.note(INTERNAL, f"internal error reading a message: {error!r}")
 
