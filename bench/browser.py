@@ -5,7 +5,7 @@ A real JupyterLab in headless Chromium. Each chart gets its own connection to th
 - livefeed: a `LiveChart` on that URL;
 - bqplot: a `bqplot.Lines` figure, and plotly: a `go.FigureWidget` line (updated in
   `batch_update`), each fed by a kernel thread that reads the same feed and re-assigns x and y
-  with the whole window after every read (see `KERNEL_SETUP` in browser_harness.py).
+  with the whole window after every read (see `KERNEL_SETUP` in contenders.py).
 
 Loads: 200 messages/s of 10 points (2,000 points/s), then 200 messages/s of 100 points
 (20,000 points/s), into windows of 5,000 and 100,000 points. The libraries take turns within each
@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from browser_harness import LIBRARIES, Load, Session, run_case
+from .browser_harness import Load, Session, run_case
+from .contenders import LIBRARIES
 
 FPS_TARGET = 55.0
 LAG_TARGET_MS = 100.0

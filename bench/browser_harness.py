@@ -1,7 +1,8 @@
 """What the browser benchmarks share: a JupyterLab in headless Chromium, a timed feed, a probe in
 the page, and the three charts under test (livefeed, bqplot, plotly) fed the same way.
 
-The lab and the browser come from the end-to-end tests' harness (tests/e2e), imported, not copied.
+The lab, the browser and the notebook come from the tests' harness (`tests.support`); the charts
+compared are in contenders.py, Chrome's profilers in profiler.py.
 
 The probe, installed in the page before a chart is created, records:
 - every animation frame (requestAnimationFrame), for frames per second;
@@ -16,13 +17,9 @@ aligned to the wall clock once per case (performance.now() plus an offset read f
 from __future__ import annotations
 
 import json
-import os
 import queue
 import statistics
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -32,34 +29,24 @@ from typing import Any
 
 import psutil
 from playwright.sync_api import Browser, Page, sync_playwright
-
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from tests.e2e.conftest import (  # noqa: E402  (the repository root goes on sys.path first)
+from tests.support.browser import (
     CHROMIUM_ARGS,
-    DEFAULT_CHROMIUM,
-    _kernel_pythonpath,
-)
-from tests.e2e.lab import (  # noqa: E402
-    LabServer,
-    Notebook,
+    VIEWPORT,
+    chromium_executable,
+    chromium_missing,
     install_helpers,
-    open_notebook,
-    start_lab,
 )
+from tests.support.env import livefeed_pythonpath
+from tests.support.jupyter import LabServer, start_lab
+from tests.support.notebook import Notebook, open_notebook
 
-LIBRARIES = ("livefeed", "bqplot", "plotly")
+from .contenders import CHART_CODE, KERNEL_SETUP, VIEWS, missing_libraries
+from .processes import ServerProcess
+from .profiler import cpu_profile
+
 NOTEBOOK = "bench.ipynb"
-VIEWPORT = {"width": 1400, "height": 1000}
 DRAIN_TIMEOUT = 15.0  # seconds a chart gets, after the feed stops, to draw its last point
 SETTLE_TIMEOUT = 60.0  # seconds the page gets to become idle again before the next case
-
-
-def chromium_path() -> str:
-    return os.environ.get("LIVEFEED_CHROMIUM") or DEFAULT_CHROMIUM
 
 
 # --------------------------------------------------------------------------------------------
@@ -67,30 +54,13 @@ def chromium_path() -> str:
 # --------------------------------------------------------------------------------------------
 
 
-class Feed:
+class Feed(ServerProcess):
     """`stream_server.py` in its own process; collects the events it prints."""
 
     def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, str(HERE / "stream_server.py")],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        if not line.startswith("PORT "):
-            raise RuntimeError(f"the stream server did not start: {line!r}")
-        self.port = int(line.split()[1])
-        self.events: queue.Queue[dict[str, Any]] = queue.Queue()
+        super().__init__("bench.stream_server")
         self._done: dict[str, dict[str, Any]] = {}
         self._started: dict[str, dict[str, Any]] = {}
-        threading.Thread(target=self._read, name="stream-events", daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.events.put(json.loads(line))
 
     def url(self, key: str, per_message: int, rate: float, seconds: float, prefill: int = 0) -> str:
         query = f"key={key}&prefill={prefill}&record=1"
@@ -112,143 +82,6 @@ class Feed:
             target[event["key"]] = event
         return {k: self._done.pop(k) for k in keys}
 
-    def close(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()  # the server exits when its stdin closes
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-# --------------------------------------------------------------------------------------------
-# The charts, as kernel code
-# --------------------------------------------------------------------------------------------
-
-# The baselines get their data the way a user would write it: a thread reads the same WebSocket
-# feed, keeps the window in numpy arrays and hands the whole window to the chart after each read.
-# Whatever arrived while the chart was busy is read at once (a slow chart coalesces messages
-# instead of queueing them, which favours the baselines).
-KERNEL_SETUP = """
-import json, threading
-import numpy as np
-from websockets.sync.client import connect
-
-class WindowFeed:
-    def __init__(self, url, window, draw):
-        self.running = True
-        self.updates = 0
-        self.thread = threading.Thread(target=self._run, args=(url, window, draw), daemon=True)
-        self.thread.start()
-
-    def _run(self, url, window, draw):
-        x = np.empty(0)
-        y = np.empty(0)
-        with connect(url, max_size=None, compression=None) as ws:
-            while self.running:
-                try:
-                    batch = [ws.recv(timeout=0.2)]
-                except TimeoutError:
-                    continue
-                while True:
-                    try:
-                        batch.append(ws.recv(timeout=0))
-                    except TimeoutError:
-                        break
-                rows = []
-                for message in batch:
-                    data = json.loads(message)
-                    rows.extend(data if isinstance(data, list) else [data])
-                x = np.concatenate([x, np.array([r["ts"] for r in rows], float)])[-window:]
-                y = np.concatenate([y, np.array([r["v"] for r in rows], float)])[-window:]
-                draw(x, y)
-                self.updates += 1
-
-    def stop(self):
-        self.running = False
-        self.thread.join(10)
-
-charts, feeders = [], []
-
-def bench_cleanup():
-    for f in feeders:
-        f.stop()
-    for c in charts:
-        c.close(remove=True) if hasattr(c, "_feed") else c.close()
-    charts.clear()
-    feeders.clear()
-"""
-
-LIVEFEED_CHART = """
-from livefeed import LiveChart
-for url in {urls!r}:
-    charts.append(LiveChart(url, x="ts", y="v", window={window}, height={height}))
-"""
-
-BQPLOT_CHART = """
-import bqplot as bq
-def bq_chart(url, window):
-    sx, sy = bq.LinearScale(), bq.LinearScale()
-    line = bq.Lines(x=np.empty(0), y=np.empty(0), scales={{"x": sx, "y": sy}})
-    fig = bq.Figure(
-        marks=[line], axes=[bq.Axis(scale=sx), bq.Axis(scale=sy, orientation="vertical")],
-        animation_duration=0, layout={{"height": "{height}px", "width": "100%"}},
-    )
-    def draw(x, y):
-        with line.hold_sync():
-            line.x = x
-            line.y = y
-    charts.append(fig)
-    feeders.append(WindowFeed(url, window, draw))
-for url in {urls!r}:
-    bq_chart(url, {window})
-"""
-
-PLOTLY_CHART = """
-import plotly.graph_objects as go
-def plotly_chart(url, window):
-    fig = go.FigureWidget(
-        data=[go.Scatter(x=[], y=[], mode="lines")], layout={{"height": {height}}}
-    )
-    trace = fig.data[0]
-    def draw(x, y):
-        with fig.batch_update():
-            trace.x = x
-            trace.y = y
-    charts.append(fig)
-    feeders.append(WindowFeed(url, window, draw))
-for url in {urls!r}:
-    plotly_chart(url, {window})
-"""
-
-CHART_CODE = {"livefeed": LIVEFEED_CHART, "bqplot": BQPLOT_CHART, "plotly": PLOTLY_CHART}
-
-# How the probe finds each chart in the page and reads the newest x it shows.
-# - livefeed: the chart's root element, which says what its last frame drew.
-# - plotly: the graph div; its _fullData is what the last Plotly redraw used.
-# - bqplot: the line's SVG group, whose D3 datum holds the points the last redraw drew.
-VIEWS = {
-    "livefeed": {
-        "selector": ".livefeed",
-        "watch": "attributes",
-        "read": "const x = Number(el.getAttribute('data-livefeed-last-x'));"
-        "return [Number.isFinite(x) ? x : null, Number(el.getAttribute('data-livefeed-points'))];",
-    },
-    "plotly": {
-        "selector": ".js-plotly-plot",
-        "watch": "subtree",
-        "read": "const t = el._fullData && el._fullData[0]; const x = t && t.x;"
-        "return x && x.length ? [Number(x[x.length - 1]), x.length] : [null, 0];",
-    },
-    "bqplot": {
-        "selector": ".bqplot.figure",
-        "watch": "subtree",
-        "read": "const c = el.querySelector('.curve'); const d = c && c.__data__;"
-        "const v = d && d.values;"
-        "return v && v.length ? [Number(v[v.length - 1].x), v.length] : [null, 0];",
-    },
-}
 
 PROBE_JS = r"""
 (spec) => {
@@ -400,9 +233,15 @@ def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
 @contextmanager
 def session(log_dir: Path | None = None) -> Iterator[Session]:
     """JupyterLab, Chromium and the feed, with one notebook open and its kernel set up."""
-    path = chromium_path()
-    if not os.access(path, os.X_OK):
-        raise RuntimeError(f"no Chromium at {path} (set LIVEFEED_CHROMIUM to a Chromium binary)")
+    missing = chromium_missing()
+    if missing is not None:
+        raise RuntimeError(missing)
+    libraries = missing_libraries()
+    if libraries:
+        raise RuntimeError(
+            f"{' and '.join(libraries)} not installed: the browser benchmarks compare livefeed "
+            "with them (pip install -e '.[bench]')"
+        )
     with tempfile.TemporaryDirectory(prefix="livefeed-bench-") as tmp:
         work = Path(tmp)
         feed = Feed()
@@ -411,15 +250,15 @@ def session(log_dir: Path | None = None) -> Iterator[Session]:
             lab = start_lab(
                 work_dir=work / "lab",
                 log_path=(log_dir or work) / "bench-jupyterlab.log",
-                env=_kernel_pythonpath(),
+                env=livefeed_pythonpath(),
             )
             (lab.root_dir / NOTEBOOK).write_text(json.dumps(_empty_notebook()))
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(
-                    executable_path=path, headless=True, args=CHROMIUM_ARGS
+                    executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS
                 )
                 try:
-                    page = browser.new_context(viewport=VIEWPORT).new_page()  # type: ignore[arg-type]
+                    page = browser.new_context(viewport=VIEWPORT).new_page()
                     install_helpers(page)
                     notebook = open_notebook(page, lab, NOTEBOOK)
                     s = Session(lab, browser, page, notebook, feed)
@@ -614,111 +453,3 @@ def _latencies(drawn: list[tuple[float, float]], send_x: list[float]) -> list[fl
             break
         out.append(drawn[i][0] - t_send)
     return out
-
-
-# --------------------------------------------------------------------------------------------
-# Chrome's profiler
-# --------------------------------------------------------------------------------------------
-
-
-TRACE_CATEGORIES = ["devtools.timeline", "v8.execute", "disabled-by-default-devtools.timeline"]
-
-
-def cpu_profile(browser: Browser, page: Page, seconds: float, top: int = 12) -> dict[str, Any]:
-    """Watch the page's main thread for `seconds`, two ways at once: the V8 sampling profiler
-    (self time by JavaScript function and by source) and a Chrome trace (self time by kind of
-    work: script, style, layout, paint, garbage collection...), which sees the rendering work
-    that the JavaScript profiler only calls "(program)"."""
-    cdp = page.context.new_cdp_session(page)
-    try:
-        browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
-        cdp.send("Profiler.enable")
-        cdp.send("Profiler.setSamplingInterval", {"interval": 500})
-        cdp.send("Profiler.start")
-        time.sleep(seconds)
-        profile = cdp.send("Profiler.stop")["profile"]
-        cdp.send("Profiler.disable")
-        trace = browser.stop_tracing()
-    finally:
-        cdp.detach()
-    nodes = {n["id"]: n for n in profile["nodes"]}
-    self_ms: dict[int, float] = {}
-    for node_id, delta in zip(profile["samples"], profile["timeDeltas"], strict=True):
-        self_ms[node_id] = self_ms.get(node_id, 0.0) + delta / 1000.0
-    total = sum(self_ms.values()) or 1.0
-    by_function: dict[str, float] = {}
-    by_source: dict[str, float] = {}
-    for node_id, ms in self_ms.items():
-        frame = nodes[node_id]["callFrame"]
-        name = frame["functionName"] or "(anonymous)"
-        source = _source(frame["url"], name)
-        label = f"{name} [{source}:{frame['lineNumber'] + 1}:{frame['columnNumber'] + 1}]"
-        if frame["url"] == "":
-            label = name
-        by_function[label] = by_function.get(label, 0.0) + ms
-        by_source[source] = by_source.get(source, 0.0) + ms
-
-    def share(d: dict[str, float]) -> list[list[Any]]:
-        ranked = sorted(d.items(), key=lambda kv: -kv[1])[:top]
-        return [[k, round(100.0 * v / total, 1)] for k, v in ranked]
-
-    return {
-        "seconds": seconds,
-        "by_source": share(by_source),
-        "by_function": share(by_function),
-        "by_work": trace_work(trace, top),
-    }
-
-
-def trace_work(trace: bytes, top: int) -> list[list[Any]]:
-    """Self time of each kind of trace event on the busiest renderer main thread, as a share of
-    the traced time ("idle" is what no event covers)."""
-    data = json.loads(trace)
-    events = data["traceEvents"] if isinstance(data, dict) else data
-    mains = {
-        (e["pid"], e["tid"])
-        for e in events
-        if e.get("ph") == "M"
-        and e.get("name") == "thread_name"
-        and e.get("args", {}).get("name") == "CrRendererMain"
-    }
-    threads: dict[tuple[int, int], list[dict[str, Any]]] = {}
-    for e in events:
-        key = (e.get("pid"), e.get("tid"))
-        if e.get("ph") == "X" and key in mains and "dur" in e:
-            threads.setdefault(key, []).append(e)  # type: ignore[arg-type]
-    if not threads:
-        return []
-    busiest = max(threads.values(), key=lambda evs: sum(e["dur"] for e in evs))
-    busiest.sort(key=lambda e: (e["ts"], -e["dur"]))
-    span = max(e["ts"] + e["dur"] for e in busiest) - busiest[0]["ts"]
-    self_us: dict[str, float] = {}
-    stack: list[tuple[float, str]] = []  # (end, name) of the enclosing events
-    covered = 0.0
-    for e in busiest:
-        while stack and stack[-1][0] <= e["ts"]:
-            stack.pop()
-        if stack:  # a child: its time is not its parent's own
-            parent = stack[-1][1]
-            self_us[parent] = self_us.get(parent, 0.0) - e["dur"]
-        else:
-            covered += e["dur"]
-        self_us[e["name"]] = self_us.get(e["name"], 0.0) + e["dur"]
-        stack.append((e["ts"] + e["dur"], e["name"]))
-    self_us["idle"] = max(0.0, span - covered)
-    ranked = sorted(self_us.items(), key=lambda kv: -kv[1])[:top]
-    return [[name, round(100.0 * us / max(span, 1.0), 1)] for name, us in ranked]
-
-
-def _source(url: str, name: str) -> str:
-    """A short name for where code comes from."""
-    if not url:
-        return name if name.startswith("(") else "native"
-    if url.startswith("blob:") or url.startswith("data:"):
-        return "widget bundle (anywidget ESM)"
-    tail = url.split("?")[0].rsplit("/", 1)[-1]
-    if "plotly" in url:
-        return f"plotly: {tail}"
-    if "bqplot" in url:
-        return f"bqplot: {tail}"
-    return tail or url

@@ -1,7 +1,7 @@
 """A WebSocket feed for the benchmarks, run as its own process so that it never shares a CPU
 core's interpreter (or its GIL) with the client being measured.
 
-    python bench/feed_server.py            # prints "PORT <n>" once listening on 127.0.0.1
+    python -m bench.feed_server            # prints "PORT <n>" once listening on 127.0.0.1
 
 Paths (P = points per message):
   /burst/<P>/<messages>   that many messages as fast as the socket takes them, then a normal close
@@ -18,12 +18,13 @@ import asyncio
 import contextlib
 import json
 import math
-import sys
 import time
 
-from websockets.asyncio.server import ServerConnection, serve
+from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame, Opcode
+
+from .processes import serve_until_stdin_closes
 
 T0_MS = 1_700_000_000_000  # x values are epoch milliseconds, as most feeds send them
 
@@ -51,7 +52,9 @@ def framed_burst(per_message: int, messages: int) -> bytes:
     )
 
 
-class FeedServer:
+class Feeds:
+    """The connection handler of this server (`handle`), with the bursts it has framed so far."""
+
     def __init__(self) -> None:
         self._bursts: dict[tuple[int, int], bytes] = {}
 
@@ -92,16 +95,9 @@ class FeedServer:
                 index += 1
 
 
-async def main() -> None:
-    server = FeedServer()
-    async with serve(
-        server.handle, "127.0.0.1", 0, compression=None, ping_interval=None, max_queue=None
-    ) as listening:
-        port = listening.sockets[0].getsockname()[1]
-        print(f"PORT {port}", flush=True)
-        # Runs until the parent ends the process or closes our stdin.
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+def main() -> None:
+    serve_until_stdin_closes(Feeds().handle, compression=None, ping_interval=None, max_queue=None)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from browser import fmt
-from browser_harness import LIBRARIES, Load, Session, run_case
+from .browser import fmt
+from .browser_harness import Load, Session, run_case
+from .contenders import LIBRARIES
 
 MEDIAN_TARGET_MS = 40.0
 P99_TARGET_MS = 100.0

@@ -9,8 +9,8 @@ for the browser taken after each chunk, so that every point is also handed out o
 Baseline, measured in the same run: a plain numpy copy of the same chunks into preallocated
 arrays of the window's size, x and y per series, the least any columnar store does with them.
 
-    python bench/push.py            # prints the figures
-    python bench/push.py --smoke    # a tiny load: checks that it runs, figures meaningless
+    python -m bench.push            # prints the figures
+    python -m bench.push --smoke    # a tiny load: checks that it runs, figures meaningless
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def run(smoke: bool, repeats: int) -> dict[str, Any]:
 
 
 def markdown_row(r: dict[str, Any]) -> str:
-    """One row of the kernel-side table in bench/run.py's format."""
+    """One row of the kernel-side table in run.py's format."""
     yes = {True: "yes", False: "**no**"}
     return (
         f"| push of numpy columns ({r['rows_per_chunk']:,} rows x {r['y_columns']} y a chunk), "

@@ -3,14 +3,17 @@ JupyterLab in headless Chromium: frame rate, long tasks, lag and latency against
 plotly, and how it scales. Each against a baseline measured in the same run (shared machines are
 noisy; only ratios and medians mean much).
 
-    python bench/run.py                          # everything, about 15 minutes
-    python bench/run.py --smoke                  # the kernel-side benchmarks, tiny loads, seconds
-    python bench/run.py --smoke --browser        # every benchmark with a tiny load, about a minute
-    python bench/run.py --browser-only           # only the browser benchmarks
+    python -m bench.run                          # everything, about 15 minutes
+    python -m bench.run --smoke                  # the kernel-side benchmarks, tiny loads, seconds
+    python -m bench.run --smoke --browser        # every benchmark with a tiny load, about a minute
+    python -m bench.run --browser-only           # only the browser benchmarks
+
+Run from the repository root, where `bench` and `tests` (whose `tests.support` it uses) are.
 
 Writes bench/results/latest.json and bench/results/latest.md (Markdown tables), or into --out. With
 --browser-only the kernel-side sections of an existing latest.json are kept. The browser
-benchmarks need Chromium (LIVEFEED_CHROMIUM, default /usr/lib/chromium/chromium).
+benchmarks need Chromium (LIVEFEED_CHROMIUM, default /usr/lib/chromium/chromium), and bqplot and
+plotly in this Python (the `bench` extra: `pip install -e ".[bench]"`).
 """
 
 from __future__ import annotations
@@ -19,57 +22,25 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+from . import ingest, push, wire
+from .processes import ServerProcess
 
-import ingest  # noqa: E402  (a sibling module: bench/ is a folder of scripts, not a package)
-import push  # noqa: E402
-import wire  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 INGEST_ONE_TARGET = 0.5  # of the baseline, for 1 point per message
 INGEST_HUNDRED_TARGET = 1_000_000  # points per second, for 100 points per message
 
 
-@contextmanager
-def feed_server() -> Iterator[int]:
-    """`feed_server.py` in its own process; yields its port."""
-    process = subprocess.Popen(
-        [sys.executable, str(HERE / "feed_server.py")],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line.startswith("PORT "):
-            raise RuntimeError(f"the feed server did not start: {line!r}")
-        yield int(line.split()[1])
-    finally:
-        assert process.stdin is not None
-        process.stdin.close()  # the server exits when its stdin closes
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def run_browser(smoke: bool) -> dict[str, Any]:
     """The browser benchmarks, in one JupyterLab and one Chromium page."""
-    import browser
-    import browser_harness
-    import latency
-    import scale
+    # Imported here: only the browser benchmarks need Playwright.
+    from . import browser, browser_harness, latency, scale
 
     with browser_harness.session() as s:
         return {
@@ -88,7 +59,8 @@ def run(smoke: bool, repeats: int) -> dict[str, Any]:
         # Ten seconds hold exactly two of livefeed's snapshot refreshes (one every 5 s).
         seconds, warmup = 10.0, 1.0
     results: dict[str, Any] = {"meta": _meta(smoke, repeats)}
-    with feed_server() as port:
+    with ServerProcess("bench.feed_server") as feed:
+        port = feed.port
         one, hundred = (ingest.run(port, load, repeats) for load in loads)
         one["target"] = f">= {INGEST_ONE_TARGET:.0%} of baseline"
         one["met"] = one["ratio"] >= INGEST_ONE_TARGET
@@ -131,9 +103,7 @@ def markdown(results: dict[str, Any]) -> str:
     """The results as Markdown tables, plus the context needed to read them."""
     parts = [kernel_markdown(results)] if "ingest" in results else []
     if "browser" in results:
-        import browser
-        import latency
-        import scale
+        from . import browser, latency, scale
 
         parts += [
             browser.markdown(results["browser"]),

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from browser import FPS_TARGET, LAG_TARGET_MS, fmt, met
-from browser_harness import Load, Session, run_case
+from .browser import FPS_TARGET, LAG_TARGET_MS, fmt, met
+from .browser_harness import Load, Session, run_case
 
 
 def plan(smoke: bool) -> tuple[list[Load], list[Load], float]:

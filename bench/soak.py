@@ -1,9 +1,9 @@
 """Soak: a real kernel streams a fast feed into a chart for minutes; once the window is full, the
 kernel's memory must stay flat.
 
-    python bench/soak.py                 # 3 minutes at 50,000 points/s into a 100,000-point window
-    python bench/soak.py --seconds 20    # shorter
-    python bench/soak.py --smoke         # a few seconds, to check that it still runs
+    python -m bench.soak                 # 3 minutes at 50,000 points/s into a 100,000-point window
+    python -m bench.soak --seconds 20    # shorter
+    python -m bench.soak --smoke         # a few seconds, to check that it still runs
 
 The feed server (bench/feed_server.py) runs in its own process, the chart in a real ipykernel, and
 this process samples the kernel's resident memory once a second while reading IOPub as a browser's
@@ -15,19 +15,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import psutil
+from tests.support.kernels import running_kernel
+
+from .processes import ServerProcess
 
 HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE))
-
-from run import feed_server  # noqa: E402  (bench scripts import each other from their folder)
-from wire import kernel  # noqa: E402
 
 MB = 2**20
 FLAT_LIMIT_MB = 10.0  # growth over the measured span that still counts as flat (allocator noise)
@@ -37,7 +35,7 @@ def soak(port: int, seconds: float, rate: int, window: int, per_message: int) ->
     """Stream for `seconds`; return the memory samples and what they say."""
     url = f"ws://127.0.0.1:{port}/paced/{per_message}/{rate}"
     samples: list[tuple[float, float, int]] = []  # seconds, RSS in MB, points received
-    with kernel() as k:
+    with running_kernel() as k:
         pid = int(k.run("import os", pid="os.getpid()")["pid"])
         process = psutil.Process(pid)
         k.run(
@@ -49,7 +47,7 @@ def soak(port: int, seconds: float, rate: int, window: int, per_message: int) ->
             time.sleep(1.0)
             points = int(k.run("", points="chart.stats['points']")["points"])
             samples.append((elapsed, process.memory_info().rss / MB, points))
-        stats = k.run("chart.close()", stats="chart.stats")["stats"]
+        stats = k.run("chart.stop()", stats="chart.stats")["stats"]
     return _judge(samples, window, stats)
 
 
@@ -97,8 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.smoke:
         args.seconds, args.rate, args.window = 6.0, 5_000, 2_000
-    with feed_server() as port:
-        result = soak(port, args.seconds, args.rate, args.window, per_message=100)
+    with ServerProcess("bench.feed_server") as feed:
+        result = soak(feed.port, args.seconds, args.rate, args.window, per_message=100)
     out = HERE / "results" / "soak.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=2))

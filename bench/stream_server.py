@@ -1,6 +1,6 @@
 """A timed WebSocket feed for the browser benchmarks, run as its own process.
 
-    python bench/stream_server.py      # prints "PORT <n>", then one JSON line per finished stream
+    python -m bench.stream_server      # prints "PORT <n>", then one JSON line per finished stream
 
 Path: /stream/<P>/<messages per second>/<seconds>?key=<name>&prefill=<points>&record=1
 
@@ -24,13 +24,13 @@ import asyncio
 import contextlib
 import json
 import math
-import sys
 import time
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from websockets.asyncio.server import ServerConnection, serve
+from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
+
+from .processes import report, serve_until_stdin_closes
 
 PREFILL_CHUNK = 2_000  # points per prefill message: large messages, few of them
 PREFILL_SPACING_MS = 0.05  # prefilled points are this far apart, all before the stream starts
@@ -39,10 +39,6 @@ PREFILL_SPACING_MS = 0.05  # prefilled points are this far apart, all before the
 def value(i: int) -> float:
     """A wave with a little structure, so a chart has something to draw."""
     return round(100.0 + 10.0 * math.sin(i / 200.0) + 2.0 * math.sin(i / 7.0), 4)
-
-
-def report(event: dict[str, Any]) -> None:
-    print(json.dumps(event), flush=True)
 
 
 def points_text(xs: list[float], first: int) -> str:
@@ -112,15 +108,9 @@ async def stream(ws: ServerConnection) -> None:
         await ws.wait_closed()
 
 
-async def main() -> None:
-    async with serve(
-        stream, "127.0.0.1", 0, compression=None, ping_interval=None, max_size=None
-    ) as listening:
-        port = listening.sockets[0].getsockname()[1]
-        print(f"PORT {port}", flush=True)
-        # Runs until the parent closes our stdin.
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+def main() -> None:
+    serve_until_stdin_closes(stream, compression=None, ping_interval=None, max_size=None)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

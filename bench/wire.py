@@ -14,23 +14,12 @@ Two widgets, measured one after the other in the same kernel, from the same pace
 
 from __future__ import annotations
 
-import ast
-import importlib.util
-import json
-import os
-import site
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-import zmq
-from jupyter_client.blocking.client import BlockingKernelClient
-from jupyter_client.manager import KernelManager
 from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+from tests.support.kernels import Kernel, Recorded, running_kernel
 
 POINTS_PER_SECOND = 10_000
 POINTS_PER_MESSAGE = 100  # the feed sends 100 messages a second
@@ -38,7 +27,6 @@ VALUE_BYTES = 16  # x and y, float64 each
 TARGET_RATIO = 1.2
 LIVEFEED_WINDOW = 10_000
 NAIVE_WINDOW = 1_000
-TIMEOUT = 90.0  # seconds; only stops a broken run
 
 NAIVE_WIDGET = '''
 import asyncio, json, threading
@@ -68,20 +56,6 @@ class NaiveChart(anywidget.AnyWidget):
 '''
 
 
-def kernel_env() -> dict[str, str]:
-    """This environment, plus a PYTHONPATH to the livefeed this process imports when it is a
-    source tree rather than an installed package."""
-    env = dict(os.environ)
-    spec = importlib.util.find_spec("livefeed")
-    if spec is None or not spec.submodule_search_locations:
-        return env
-    parent = str(Path(next(iter(spec.submodule_search_locations))).resolve().parent)
-    if parent not in {str(Path(p).resolve()) for p in site.getsitepackages()}:
-        existing = env.get("PYTHONPATH")
-        env["PYTHONPATH"] = parent + (os.pathsep + existing if existing else "")
-    return env
-
-
 def websocket_frame_header(length: int) -> int:
     """Bytes of an unmasked websocket frame header (server to browser) for a payload."""
     return 2 if length < 126 else 4 if length < 65536 else 10
@@ -97,98 +71,28 @@ class Sized:
     sent_at: float  # the kernel's own clock (header date), seconds since the epoch
 
 
-@dataclass
-class IOPubSizer:
-    """Reads the kernel's IOPub socket on a thread and sizes every comm_msg."""
-
-    client: BlockingKernelClient
-    messages: list[Sized] = field(default_factory=list)
-    _stop: threading.Event = field(default_factory=threading.Event)
-
-    def __post_init__(self) -> None:
-        self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._read, name="iopub-sizer", daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        session = self.client.session
-        sock = self.client.iopub_channel.socket
-        assert sock is not None
-        while not self._stop.is_set():
-            if not sock.poll(200, zmq.POLLIN):
-                continue
-            frames = sock.recv_multipart(copy=True)
-            _, parts = session.feed_identities(frames)
-            message = session.deserialize(parts, content=True)
-            if message["header"]["msg_type"] != "comm_msg":
-                continue
-            # parts[0] is the signature, which jupyter_server strips before the browser.
-            framed = serialize_msg_to_ws_v1(parts[1:], "iopub")  # type: ignore[no-untyped-call]
-            payload = len(framed)
-            sized = Sized(
-                message=message,
-                wire_bytes=payload + websocket_frame_header(payload),
-                buffer_bytes=sum(len(b) for b in parts[5:]),
-                sent_at=message["header"]["date"].timestamp(),
-            )
-            with self._lock:
-                self.messages.append(sized)
-
-    def of(self, comm_id: str, start: float, end: float) -> list[Sized]:
-        """The comm's messages the kernel sent within [start, end), kernel clock."""
-        with self._lock:
-            return [
-                m
-                for m in self.messages
-                if m.message["content"]["comm_id"] == comm_id and start <= m.sent_at < end
-            ]
-
-    def all_of(self, comm_id: str) -> list[Sized]:
-        return self.of(comm_id, 0.0, float("inf"))
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(TIMEOUT)
+def size_of(record: Recorded) -> Sized:
+    """`record` as jupyter_server frames it for the browser (v1 kernel websocket protocol)."""
+    # frames[0] is the signature, which jupyter_server strips before the browser.
+    framed = serialize_msg_to_ws_v1(record.frames[1:], "iopub")  # type: ignore[no-untyped-call]
+    payload = len(framed)
+    return Sized(
+        message=record.message,
+        wire_bytes=payload + websocket_frame_header(payload),
+        buffer_bytes=sum(len(b) for b in record.frames[5:]),
+        sent_at=record.sent_at,
+    )
 
 
-@dataclass
-class Kernel:
-    client: BlockingKernelClient
-    iopub: IOPubSizer
-
-    def run(self, code: str, **expressions: str) -> dict[str, Any]:
-        """Run `code`; return the JSON values of `expressions`."""
-        wrapped = {name: f"__import__('json').dumps({expr})" for name, expr in expressions.items()}
-        msg_id = self.client.execute(code, user_expressions=wrapped, allow_stdin=False)
-        while True:
-            reply = self.client.shell_channel.get_msg(timeout=TIMEOUT)
-            if reply["parent_header"].get("msg_id") == msg_id:
-                break
-        content = reply["content"]
-        if content["status"] != "ok":
-            raise RuntimeError("kernel error:\n" + "\n".join(content.get("traceback", [])))
-        return {
-            name: json.loads(ast.literal_eval(result["data"]["text/plain"]))
-            for name, result in content["user_expressions"].items()
-        }
-
-
-@contextmanager
-def kernel() -> Iterator[Kernel]:
-    manager = KernelManager(kernel_name="python3")
-    manager.start_kernel(env=kernel_env())
-    client = manager.blocking_client()
-    client.start_channels()
-    sizer: IOPubSizer | None = None
-    try:
-        client.wait_for_ready(timeout=TIMEOUT)
-        sizer = IOPubSizer(client)
-        yield Kernel(client, sizer)
-    finally:
-        if sizer is not None:
-            sizer.stop()
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
+def messages_of(
+    k: Kernel, comm_id: str, start: float = 0.0, end: float = float("inf")
+) -> list[Sized]:
+    """The comm's messages the kernel sent within [start, end), kernel clock, sized."""
+    return [
+        size_of(r)
+        for r in k.iopub.records()
+        if r.message["content"]["comm_id"] == comm_id and start <= r.sent_at < end
+    ]
 
 
 def _kernel_now(k: Kernel) -> float:
@@ -252,7 +156,7 @@ def _summary(messages: list[Sized], points: int, seconds: float, window: int) ->
 def run(port: int, seconds: float, warmup: float) -> dict[str, Any]:
     """Both widgets, each fed for `warmup` + `seconds`, measured over the last `seconds`."""
     url = f"ws://127.0.0.1:{port}/paced/{POINTS_PER_MESSAGE}/{POINTS_PER_SECOND}"
-    with kernel() as k:
+    with running_kernel() as k:
         k.run(NAIVE_WIDGET)
         lf_id = k.run(
             f"from livefeed import LiveChart\n"
@@ -263,8 +167,8 @@ def run(port: int, seconds: float, warmup: float) -> dict[str, Any]:
         start = _kernel_now(k)
         time.sleep(seconds)
         end = _kernel_now(k)
-        k.run("chart.close(remove=True)")
-        lf_messages = k.iopub.of(lf_id, start, end)
+        k.run("chart.close()")
+        lf_messages = messages_of(k, lf_id, start, end)
         livefeed = _summary(
             lf_messages, _new_points_livefeed(lf_messages), end - start, LIVEFEED_WINDOW
         )
@@ -277,7 +181,7 @@ def run(port: int, seconds: float, warmup: float) -> dict[str, Any]:
         time.sleep(seconds)
         end = _kernel_now(k)
         k.run("naive.running = False; naive.close()")
-        naive_all = k.iopub.all_of(naive_id)
+        naive_all = messages_of(k, naive_id)
         naive_during = [m for m in naive_all if start <= m.sent_at < end]
         naive_before = [m for m in naive_all if m.sent_at < start]
         naive = _summary(

@@ -1,17 +1,18 @@
-"""Shared test helpers."""
+"""Fixtures every test may use, and the order tests run in.
+
+Helpers the tests share (servers, the kernel driver, waiting, the browser harness) live in
+`tests/support/`, where the benchmarks import them too.
+"""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
 from livefeed import LiveChart
 
-from .kernels import Kernel, kernel_env, running_kernel
-
-__all__ = ["kernel_env", "wait_for"]
+from .support.kernels import Kernel, running_kernel
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -24,25 +25,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
 
 
-def wait_for(condition: Callable[[], object], timeout: float = 30.0, what: str = "") -> None:
-    """Poll `condition` until it is true; fail (not hang) after `timeout` seconds.
-
-    The timeout only guards against hangs: no test asserts how fast anything happens.
-    """
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or condition}")
-        time.sleep(0.02)
-
-
 @pytest.fixture
 def charts() -> Iterator[list[LiveChart]]:
     """A list to put the test's charts in; each is closed and removed afterwards."""
     made: list[LiveChart] = []
     yield made
     for chart in made:
-        chart.close(remove=True)
+        chart.close()
 
 
 @pytest.fixture

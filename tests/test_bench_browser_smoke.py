@@ -1,4 +1,4 @@
-"""The browser benchmarks still run: `bench/run.py --smoke --browser-only`, end to end.
+"""The browser benchmarks still run: `python -m bench.run --smoke --browser-only`, end to end.
 
 A real JupyterLab in headless Chromium with the tiniest loads. Figures from such loads mean
 nothing, so nothing here compares speeds or checks a target; only that every measure is present
@@ -7,20 +7,20 @@ and sensible, and that both result files are written.
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import os
 import subprocess
 import sys
 from typing import Any
 
 import pytest
 
-from .conftest import kernel_env
-from .test_bench_smoke import BENCH
+from .support.browser import chromium_missing
+from .support.env import kernel_env, skip_or_fail
+from .test_bench_smoke import ROOT
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = os.environ.get("LIVEFEED_CHROMIUM") or "/usr/lib/chromium/chromium"
 LIBRARIES = ("livefeed", "bqplot", "plotly")
 
 
@@ -30,16 +30,20 @@ def _number(value: Any) -> bool:
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
-    if not os.access(CHROMIUM, os.X_OK):
-        message = f"no Chromium at {CHROMIUM} (set LIVEFEED_CHROMIUM to a Chromium binary)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    pytest.importorskip("bqplot")
-    pytest.importorskip("plotly")
+    missing = chromium_missing()
+    if missing is not None:
+        skip_or_fail(missing)
+    # Benchmark-only dependencies (the `bench` extra): the benchmark measures them beside livefeed.
+    absent = [name for name in LIBRARIES[1:] if importlib.util.find_spec(name) is None]
+    if absent:
+        skip_or_fail(
+            f"{' and '.join(absent)} not installed: the browser benchmarks compare livefeed with "
+            "them (pip install -e '.[bench]')"
+        )
     out = tmp_path_factory.mktemp("bench-browser")
     done = subprocess.run(
-        [sys.executable, str(BENCH), "--smoke", "--browser-only", "--out", str(out)],
+        [sys.executable, "-m", "bench.run", "--smoke", "--browser-only", "--out", str(out)],
+        cwd=ROOT,
         env=kernel_env(),
         capture_output=True,
         text=True,

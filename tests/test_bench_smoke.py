@@ -1,4 +1,5 @@
-"""The benchmarks still run: `bench/run.py --smoke` end to end, checking the shape of its results.
+"""The benchmarks still run: `python -m bench.run --smoke` end to end, checking the shape of its
+results.
 
 Figures from a tiny load mean nothing, so nothing here compares speeds or checks a target; only
 that every measure is present and positive, and that both result files are written.
@@ -14,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from .conftest import kernel_env
+from .support.env import kernel_env
 
 pytestmark = pytest.mark.kernel  # the wire benchmark starts a real kernel
 
-BENCH = Path(__file__).resolve().parent.parent / "bench" / "run.py"
+ROOT = Path(__file__).resolve().parent.parent  # where `python -m bench.run` finds `bench`
 
 
 def _positive(value: Any) -> bool:
@@ -29,7 +30,8 @@ def _positive(value: Any) -> bool:
 def results(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
     out = tmp_path_factory.mktemp("bench")
     done = subprocess.run(
-        [sys.executable, str(BENCH), "--smoke", "--out", str(out)],
+        [sys.executable, "-m", "bench.run", "--smoke", "--out", str(out)],
+        cwd=ROOT,
         env=kernel_env(),
         capture_output=True,
         text=True,

@@ -1,4 +1,4 @@
-"""close() leaves a final snapshot: a notebook saved or executed right after has the last data."""
+"""stop() leaves a final snapshot: a notebook saved or executed right after has the last data."""
 
 from __future__ import annotations
 
@@ -14,22 +14,22 @@ def _snapshot_points(chart: LiveChart) -> tuple[list[list[object]], np.ndarray, 
     return snap["series"], x, y
 
 
-def test_close_refreshes_the_snapshot_at_once() -> None:
+def test_stop_refreshes_the_snapshot_at_once() -> None:
     chart = LiveChart(x="t", y="v", group_by="s")
     try:
-        # Far more often than the periodic refresh: only close() can have caught the last push.
+        # Far more often than the periodic refresh: only stop() can have caught the last push.
         for i in range(50):
             chart.push({"t": i, "v": i * 2.0, "s": "ab"[i % 2]})
-        chart.close()
+        chart.stop()
         series, x, y = _snapshot_points(chart)
         assert [name for _, name in series] == ["a", "b"]
         assert sorted(x.tolist()) == list(range(50))
         assert np.array_equal(np.sort(y), np.arange(50) * 2.0)
 
-        # A second close() changes nothing.
-        chart.close()
+        # A second stop() changes nothing.
+        chart.stop()
         series, x, _ = _snapshot_points(chart)
         assert [name for _, name in series] == ["a", "b"]
         assert len(x) == 50
     finally:
-        chart.close(remove=True)
+        chart.close()

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 from websockets.asyncio.client import connect as async_connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
@@ -385,6 +386,9 @@ def test_demo_with_lab_prints_its_own_lines_and_keeps_lab_log_in_a_file(tmp_path
         err = proc.stderr.read()
     finally:
         if proc.poll() is None:
+            # JupyterLab runs in a session of its own: a demo killed here cannot stop it.
+            for child in psutil.Process(proc.pid).children(recursive=True):
+                child.kill()
             proc.kill()
             proc.wait()
         reader.join(timeout=TIMEOUT)

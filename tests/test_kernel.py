@@ -7,9 +7,6 @@ docs/protocol.md. Timeouts here only stop a broken run from hanging; nothing ass
 
 from __future__ import annotations
 
-import asyncio
-import json
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,9 +14,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from websockets.asyncio.server import Server, ServerConnection, serve
 
-from .kernels import REPLY_TIMEOUT, IOPubRecorder, Kernel
+from .support.feeds import numbered_points, point_value
+from .support.kernels import REPLY_TIMEOUT, IOPubRecorder, Kernel
+from .support.servers import FeedServer
+from .support.waiting import wait_for
 
 pytestmark = pytest.mark.kernel
 
@@ -28,93 +27,11 @@ pytestmark = pytest.mark.kernel
 KERNEL_MESSAGE_LIMIT = 500
 
 
-# --------------------------------------------------------------------------------------------
-# The feed: a real WebSocket server on 127.0.0.1, port 0, in a thread of this process
-# --------------------------------------------------------------------------------------------
-
-
-def point_message(i: int) -> str:
-    """Message `i` of every feed here: one point, x a plain number (so the axis is numeric)."""
-    return json.dumps({"ts": i, "v": point_value(i)})
-
-
-def point_value(i: int) -> float:
-    # Distinct from x, so a test would notice x and y buffers swapped.
-    return i * 0.25 - 7.0
-
-
-class FeedServer:
-    """Serves `/count/<n>` (n one-point messages, then stays open until the client leaves) and
-    `/stream/<rate>` (about `rate` one-point messages per second for as long as the client stays).
-    """
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._server: Server | None = None
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="feed-server", daemon=True)
-        self._thread.start()
-        if not self._ready.wait(REPLY_TIMEOUT) or self._server is None:
-            raise RuntimeError("the test feed server did not start")
-        self.port: int = self._server.sockets[0].getsockname()[1]
-
-    def url(self, path: str) -> str:
-        return f"ws://127.0.0.1:{self.port}/{path}"
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        self.loop.run_until_complete(self._start())
-        self._ready.set()
-        self.loop.run_forever()
-
-    async def _start(self) -> None:
-        self._server = await serve(
-            self._handle, "127.0.0.1", 0, compression=None, ping_interval=None
-        )
-
-    async def _handle(self, ws: ServerConnection) -> None:
-        assert ws.request is not None
-        kind, _, number = ws.request.path.strip("/").partition("/")
-        if kind == "count":
-            for i in range(int(number)):
-                await ws.send(point_message(i))
-            await ws.wait_closed()
-        elif kind == "stream":
-            await self._stream(ws, float(number))
-        else:
-            await ws.close(1008, f"unknown path {ws.request.path}")
-
-    @staticmethod
-    async def _stream(ws: ServerConnection, rate: float) -> None:
-        # Sends in small bursts every tick: steady enough, and cheap for 20 connections at once.
-        tick = 0.02
-        per_tick = max(1, round(rate * tick))
-        i = 0
-        while ws.state.name == "OPEN":
-            for _ in range(per_tick):
-                await ws.send(point_message(i))
-                i += 1
-            await asyncio.sleep(tick)
-
-    def stop(self) -> None:
-        async def close() -> None:
-            if self._server is not None:
-                self._server.close()
-                await self._server.wait_closed()
-
-        asyncio.run_coroutine_threadsafe(close(), self.loop).result(REPLY_TIMEOUT)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(REPLY_TIMEOUT)
-        self.loop.close()
-
-
 @pytest.fixture(scope="module")
 def feed_server() -> Iterator[FeedServer]:
-    server = FeedServer()
-    try:
+    """`numbered_points` on 127.0.0.1, in a thread of this process."""
+    with FeedServer(numbered_points, compression=None, ping_interval=None) as server:
         yield server
-    finally:
-        server.stop()
 
 
 # --------------------------------------------------------------------------------------------
@@ -176,7 +93,7 @@ def test_every_point_travels_once_and_sync_resends_the_window(
     def received() -> int:
         return sum(len(p.x) for p in points_of(kernel.iopub, comm_id))
 
-    kernel.iopub.wait_for(lambda: received() >= SENT, f"{SENT} points on IOPub")
+    wait_for(lambda: received() >= SENT, REPLY_TIMEOUT, what=f"{SENT} points on IOPub")
     time.sleep(0.5)  # anything sent twice would show up now
     batches = points_of(kernel.iopub, comm_id)
 
@@ -201,7 +118,9 @@ def test_every_point_travels_once_and_sync_resends_the_window(
 
     # A view asking for the whole window gets it, as the next sequence point.
     kernel.send_to_widget(comm_id, {"type": "sync"})
-    kernel.iopub.wait_for(lambda: len(points_of(kernel.iopub, comm_id)) > len(batches), "reset")
+    wait_for(
+        lambda: len(points_of(kernel.iopub, comm_id)) > len(batches), REPLY_TIMEOUT, what="reset"
+    )
     reset = points_of(kernel.iopub, comm_id)[len(batches)]
     assert reset.kind == "reset"
     assert reset.seq == batches[-1].seq + 1
@@ -213,12 +132,16 @@ def test_every_point_travels_once_and_sync_resends_the_window(
 
     # After the reset only newer points travel, continuing the sequence.
     kernel.run(f"chart.push({{'ts': {SENT}, 'v': {point_value(SENT)!r}}})")
-    kernel.iopub.wait_for(lambda: len(points_of(kernel.iopub, comm_id)) > len(batches) + 1, "batch")
+    wait_for(
+        lambda: len(points_of(kernel.iopub, comm_id)) > len(batches) + 1,
+        REPLY_TIMEOUT,
+        what="batch",
+    )
     after = points_of(kernel.iopub, comm_id)[len(batches) + 1]
     assert (after.kind, after.seq, after.series) == ("batch", reset.seq + 1, [])
     assert (after.x.tolist(), after.y.tolist()) == ([float(SENT)], [point_value(SENT)])
 
-    kernel.run("chart.close(remove=True)")
+    kernel.run("chart.close()")
 
 
 CHARTS = 20
@@ -250,7 +173,7 @@ def test_twenty_busy_charts_stay_under_the_kernel_message_limit(
     )["ids"]
     time.sleep(MEASURE_SECONDS)
     stats = kernel.run("", stats="[c.stats for c in charts]")["stats"]
-    kernel.run("for c in charts: c.close(remove=True)")
+    kernel.run("for c in charts: c.close()")
 
     # The kernel's own send times (message header dates), over the whole run: every comm_msg
     # counts against jupyter_server's limit, batches and trait updates alike.

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 import pytest
 from jupyter_client.manager import KernelManager
 
-from .conftest import kernel_env, wait_for
-from .feedserver import FeedServer, stream_forever
+from .support.env import kernel_env
+from .support.feeds import stream_forever
+from .support.servers import FeedServer
+from .support.waiting import wait_for
 
 pytestmark = pytest.mark.kernel
 

@@ -19,8 +19,9 @@ from livefeed import LiveChart
 from livefeed._runtime import get_runtime
 from livefeed._sources.websocket import Backoff
 
-from .conftest import wait_for
-from .feedserver import FeedServer, SilentServer, stream_forever
+from .support.feeds import stream_forever
+from .support.servers import FeedServer, SilentServer
+from .support.waiting import wait_for
 
 FAST = {"backoff": 0.02, "max_backoff": 0.05}
 
@@ -236,7 +237,7 @@ def test_hundred_charts_leave_no_socket_task_or_thread(charts: list[LiveChart]) 
         wait_for(lambda: all(c.stats["points"] > 0 for c in made), timeout=60)
         assert _connections_of_this_process() >= sockets_before + 200  # both ends, in-process
         for chart in made:
-            chart.close(remove=True)
+            chart.close()
         assert all(c.status == "closed" for c in made)
         wait_for(lambda: server.close_codes.count(1000) == 100, what="100 close frames")
         wait_for(lambda: _connections_of_this_process() <= sockets_before, what="sockets closed")
@@ -255,7 +256,7 @@ def test_garbage_collected_chart_releases_its_connection() -> None:
     with FeedServer(one_value) as server:
         chart = LiveChart(server.url())
         feed = chart._feed
-        wait_for(lambda: feed.pipeline.points == 1)
+        wait_for(lambda: feed.stats()["points"] == 1)
         chart._close_widget()  # what ipywidgets' close does; the chart is then unreferenced
         del chart
         gc.collect()

@@ -12,39 +12,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from websockets.asyncio.server import ServerConnection
 
-from .conftest import wait_for
-from .feedserver import FeedServer
-from .kernels import Kernel
+from .support.feeds import value_per_request
+from .support.kernels import Kernel
+from .support.servers import FeedServer
+from .support.waiting import wait_for
 
 pytestmark = pytest.mark.kernel
 
 
-class CountingServer(FeedServer):
-    """Streams to every client until it leaves, and knows how many are connected now."""
-
-    def __init__(self) -> None:
-        super().__init__(self._stream)
-
-    async def _stream(self, connection: ServerConnection) -> None:
-        i = 0
-        while True:
-            await connection.send(f'{{"value": {i}}}')
-            i += 1
-            try:
-                await connection.recv()  # nothing comes; this only waits for the close
-            except Exception:
-                return
-
-    @property
-    def open_now(self) -> int:
-        return self.connections - len(self.close_codes)
-
-
 @pytest.fixture
-def server() -> Iterator[CountingServer]:
-    with CountingServer() as running:
+def server() -> Iterator[FeedServer]:
+    with FeedServer(value_per_request) as running:
         yield running
 
 
@@ -87,7 +66,7 @@ CELLS = {
 @pytest.mark.parametrize("cell", list(CELLS))
 def test_five_runs_of_a_chart_cell_leave_one_connection(
     kernel: Kernel,
-    server: CountingServer,
+    server: FeedServer,
     cell: str,
 ) -> None:
     kernel.run(
@@ -108,7 +87,7 @@ def test_five_runs_of_a_chart_cell_leave_one_connection(
 
 def test_a_chart_held_elsewhere_keeps_running(
     kernel: Kernel,
-    server: CountingServer,
+    server: FeedServer,
 ) -> None:
     kernel.run(f"from livefeed import LiveChart\nURL = {server.url()!r}\nkept = []")
     kernel.run("LiveChart(URL)")  # a chart alone in a cell that never runs again
@@ -129,7 +108,7 @@ def test_a_chart_held_elsewhere_keeps_running(
 
 def test_an_edited_cell_run_again_is_the_same_cell(
     kernel: Kernel,
-    server: CountingServer,
+    server: FeedServer,
 ) -> None:
     kernel.run(f"from livefeed import LiveChart\nURL = {server.url()!r}")
     cell = str(uuid.uuid4())

@@ -13,7 +13,6 @@ import asyncio
 import json
 import logging
 import socket
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -25,8 +24,8 @@ from websockets.http11 import Request, Response
 from livefeed import LiveChart
 from livefeed._redact import MASK, Redactor, public_url
 
-from .conftest import wait_for
-from .feedserver import FeedServer
+from .support.servers import FeedServer, MuteTcpServer
+from .support.waiting import wait_for
 
 USER = "alice-user"
 PASSWORD = "pa55-w0rd"
@@ -86,35 +85,6 @@ def test_name_not_found(charts: list[LiveChart], caplog: pytest.LogCaptureFixtur
     chart = make_chart(secret_url("livefeed-no-such-host.invalid:9"), charts)
     wait_for(lambda: "cannot connect" in chart.stats["last_error"])
     assert_no_secret_anywhere(chart, caplog)
-
-
-class MuteTcpServer:
-    """Accepts TCP connections and never answers: a handshake that times out."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = int(self.sock.getsockname()[1])
-        self.accepted: list[socket.socket] = []
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.accepted.append(conn)
-
-    def __enter__(self) -> MuteTcpServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.sock.close()
-        for conn in self.accepted:
-            conn.close()
 
 
 def test_handshake_timeout(charts: list[LiveChart], caplog: pytest.LogCaptureFixture) -> None:

@@ -1,4 +1,4 @@
-"""The soak benchmark still runs: `bench/soak.py --smoke`, checking the shape of its result.
+"""The soak benchmark still runs: `python -m bench.soak --smoke`, checking the shape of its result.
 
 A few seconds of streaming say nothing about leaks, so nothing here judges the memory figures;
 only that the kernel streamed, the result was judged and written.
@@ -13,23 +13,24 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import kernel_env
+from .support.env import kernel_env
 
 pytestmark = pytest.mark.kernel
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
+ROOT = Path(__file__).resolve().parent.parent  # where `python -m bench.soak` finds `bench`
 
 
 def test_soak_smoke_run_writes_a_judged_result() -> None:
     done = subprocess.run(
-        [sys.executable, str(BENCH / "soak.py"), "--smoke"],
+        [sys.executable, "-m", "bench.soak", "--smoke"],
+        cwd=ROOT,
         env=kernel_env(),
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    result = json.loads((BENCH / "results" / "soak.json").read_text())
+    result = json.loads((ROOT / "bench" / "results" / "soak.json").read_text())
     assert result["points"] > 0
     assert result["errors"] == 0
     assert result["judged"] is True

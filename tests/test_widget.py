@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import traitlets
+from ipywidgets import Widget
 from websockets.asyncio.server import ServerConnection
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
@@ -18,8 +19,8 @@ from websockets.http11 import Request, Response
 from livefeed import LiveChart
 from livefeed._redact import public_url as public_source
 
-from .conftest import wait_for
-from .feedserver import FeedServer
+from .support.servers import FeedServer
+from .support.waiting import wait_for
 
 
 def test_every_message_arrives_in_order(charts: list[LiveChart]) -> None:
@@ -173,7 +174,7 @@ def test_normal_close_ends_the_stream(charts: list[LiveChart]) -> None:
     assert chart.stats["reconnects"] == 0
 
 
-def test_close_sends_a_close_frame_and_keeps_the_data(charts: list[LiveChart]) -> None:
+def test_stop_sends_a_close_frame_and_keeps_the_data(charts: list[LiveChart]) -> None:
     async def one_then_wait(connection: ServerConnection) -> None:
         await connection.send('{"value": 7}')
         await connection.wait_closed()
@@ -182,10 +183,32 @@ def test_close_sends_a_close_frame_and_keeps_the_data(charts: list[LiveChart]) -
         chart = LiveChart(server.url())
         charts.append(chart)
         wait_for(lambda: chart.stats["points"] == 1)
-        chart.close()
+        chart.stop()
         assert chart.status == "closed"
         wait_for(lambda: server.close_codes == [1000], what="close frame")
     assert chart.data["value"].tolist() == [7]
+    assert chart.comm is not None  # the widget lives on: its views keep the picture
+
+
+def test_close_ends_the_chart_like_any_widget(charts: list[LiveChart]) -> None:
+    async def stream(connection: ServerConnection) -> None:
+        await connection.send('{"value": 7}')
+        await connection.wait_closed()
+
+    with FeedServer(stream) as server:
+        closed = LiveChart(server.url())
+        by_close_all = LiveChart(server.url())
+        charts.extend([closed, by_close_all])
+        wait_for(lambda: closed.stats["points"] == 1 and by_close_all.stats["points"] == 1)
+        closed.close()
+        assert closed.comm is None and closed.status == "closed"
+        wait_for(lambda: server.close_codes == [1000], what="a close frame")
+        # What ipywidgets does to every widget: livefeed charts end with their feed.
+        Widget.close_all()
+        assert by_close_all.comm is None and by_close_all.status == "closed"
+        wait_for(lambda: server.close_codes == [1000, 1000], what="a second close frame")
+    with pytest.raises(RuntimeError, match="stopped chart"):
+        closed.push({"value": 8})
 
 
 def test_push_takes_dicts_lists_and_frames(charts: list[LiveChart]) -> None:
@@ -251,12 +274,12 @@ def test_arguments_are_checked(kwargs: dict[str, Any], error: type[Exception], t
         LiveChart(**kwargs)
 
 
-def test_push_after_close_says_why(charts: list[LiveChart]) -> None:
+def test_push_after_stop_says_why(charts: list[LiveChart]) -> None:
     chart = LiveChart(None, y="v")
     charts.append(chart)
     chart.push({"v": 1})
-    chart.close()
-    with pytest.raises(RuntimeError, match="closed"):
+    chart.stop()
+    with pytest.raises(RuntimeError, match=r"stop\(\) or close\(\) ended its feed"):
         chart.push({"v": 2})
     assert chart.stats["points"] == 1
 

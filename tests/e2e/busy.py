@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from .lab import TIMEOUT, Notebook, readings_while_running, wait_for_points
+from ..support.charts import TIMEOUT, readings_while_running, wait_for_points
+from ..support.notebook import Notebook
 
 STEPS = 200  # ~14 s of pushes, 70 ms apart
 
@@ -53,4 +54,4 @@ def check_push_loop_draws_while_it_runs(notebook: Notebook, where: str) -> None:
     # A kernel busy with the very cell that feeds the chart is no reason to call it gone.
     assert all(r["connected"] == "true" for r in readings), [r["connected"] for r in readings]
     wait_for_points(view, STEPS, what="the chart after the loop")
-    notebook.run_cell("loss.close()")
+    notebook.run_cell("loss.stop()")

@@ -7,10 +7,7 @@ run after these, and other tests check that no demo feed thread is left running.
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
-import site
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,21 +16,17 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from .lab import ConsoleRecorder, LabServer, PageProblem, copy_notebooks, install_helpers, start_lab
-
-DEFAULT_CHROMIUM = "/usr/lib/chromium/chromium"
-
-# Flags that let Debian's Chromium run headless as root in a container, and keep it off the
-# network: no background update, sync or component downloads.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from ..support.browser import (
+    CHROMIUM_ARGS,
+    VIEWPORT,
+    ConsoleRecorder,
+    PageProblem,
+    chromium_executable,
+    chromium_missing,
+    install_helpers,
+)
+from ..support.env import livefeed_pythonpath, skip_or_fail
+from ..support.jupyter import LabServer, copy_notebooks, start_lab
 
 # Console errors that JupyterLab itself logs in a healthy session, each with the reason it is
 # harmless. Any other console error or uncaught page error fails the test: an error from the
@@ -69,14 +62,11 @@ def artifacts_dir(pytestconfig: pytest.Config) -> Path:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    path = os.environ.get("LIVEFEED_CHROMIUM") or DEFAULT_CHROMIUM
-    if not os.access(path, os.X_OK):
-        message = f"no Chromium at {path} (set LIVEFEED_CHROMIUM to a Chromium binary)"
+    missing = chromium_missing()
+    if missing is not None:
         # A developer without Chromium can still run the rest; CI must run these tests.
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+        skip_or_fail(missing)
+    return chromium_executable()
 
 
 @pytest.fixture(scope="package")
@@ -96,23 +86,6 @@ def demo_base_url(handle: Any) -> str:
     return str(handle.url("")).rstrip("/")
 
 
-def _kernel_pythonpath() -> dict[str, str]:
-    """Let the lab's kernels import the livefeed these tests import.
-
-    An installed livefeed (regular or editable) is found by the kernel on its own. A source tree
-    put on sys.path some other way (PYTHONPATH, a checkout) is passed on explicitly.
-    """
-    spec = importlib.util.find_spec("livefeed")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    parent = str(Path(next(iter(spec.submodule_search_locations))).resolve().parent)
-    installed = {str(Path(p).resolve()) for p in site.getsitepackages()}
-    if parent in installed:
-        return {}
-    existing = os.environ.get("PYTHONPATH")
-    return {"PYTHONPATH": parent + (os.pathsep + existing if existing else "")}
-
-
 @contextmanager
 def serve_notebooks(
     config: pytest.Config,
@@ -128,7 +101,7 @@ def serve_notebooks(
     Its log is ``jupyterlab.log`` or ``notebook7.log`` in the artifacts directory.
     """
     name = {"lab": "jupyterlab", "notebook": "notebook7"}[app]
-    env = {"LIVEFEED_DEMO_URL": demo_base_url(demo_source), **_kernel_pythonpath()}
+    env = {"LIVEFEED_DEMO_URL": demo_base_url(demo_source), **livefeed_pythonpath()}
     server = start_lab(
         work_dir=tmp_path_factory.mktemp(name),
         log_path=artifacts_dir / f"{name}.log",
@@ -209,7 +182,7 @@ def page(
 
     Every console message and uncaught error is recorded; see ``_browser_errors_fail``.
     """
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     page_console.attach(page)
     install_helpers(page, watch_charts=True)

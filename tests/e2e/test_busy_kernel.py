@@ -14,18 +14,17 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .busy import check_push_loop_draws_while_it_runs, drawn
-from .lab import (
+from ..support.charts import (
     TIMEOUT,
-    LabServer,
-    Notebook,
     count,
     named_chart_view,
     readings_while_running,
-    running_notebook,
-    wait_for,
     wait_for_points,
 )
+from ..support.jupyter import LabServer
+from ..support.notebook import Notebook, running_notebook
+from ..support.waiting import wait_for
+from .busy import check_push_loop_draws_while_it_runs, drawn
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +44,7 @@ CELLS = [
 @pytest.fixture(scope="module")
 def notebook(page: Page, lab_server: LabServer) -> Iterator[Notebook]:
     with running_notebook(
-        page, lab_server, "busy.ipynb", CELLS, closing="ticker.close(); quiet.close()"
+        page, lab_server, "busy.ipynb", CELLS, closing="ticker.stop(); quiet.close()"
     ) as notebook:
         yield notebook
 
@@ -69,7 +68,7 @@ def test_a_chart_shown_again_while_a_cell_runs_draws_at_once(notebook: Notebook)
     first_quiet = named_chart_view(notebook, "quiet")
     first_ticker = named_chart_view(notebook, "ticker")
     wait_for_points(first_quiet, QUIET_POINTS, what="the first view of the quiet chart")
-    wait_for(lambda: count(first_ticker, "points") > 0, timeout=TIMEOUT, message="the ticker")
+    wait_for(lambda: count(first_ticker, "points") > 0, timeout=TIMEOUT, what="the ticker")
 
     cell_id, run = notebook.start_cell(SHOW_AGAIN)
     again = notebook.cell(cell_id).locator(".livefeed")
@@ -131,7 +130,7 @@ def test_a_chart_that_lost_batches_draws_on_while_a_cell_runs(notebook: Notebook
     wait_for(
         lambda: "after the burst" in notebook.output_text(cell_id),
         timeout=TIMEOUT,
-        message="the burst of messages to end",
+        what="the burst of messages to end",
     )
     readings = [r[0] for r in readings_while_running(notebook, cell_id, [view], run=run)]
     notebook.wait_run(run)
@@ -149,7 +148,7 @@ def test_a_chart_that_lost_batches_draws_on_while_a_cell_runs(notebook: Notebook
     after = history[noticed[0] :]
     assert len(after) >= 2 and after[-1][1] > after[0][1], f"stood still after the gap: {after}"
     # Once the cell has ended the kernel answers the view's sync: it holds the whole window.
-    notebook.run_cell("flood.close(); ticker.close()")
+    notebook.run_cell("flood.close(); ticker.stop()")
     held = int(notebook.evaluate("len(ticker.data)"))
     wait_for_points(view, held, what="the ticker once its sync was answered")
     assert view.get_attribute("data-livefeed-syncing") == "false"

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
+from ..support.jupyter import LabServer
+from ..support.notebook import Notebook, running_notebook
 from .busy import check_push_loop_draws_while_it_runs
 from .conftest import serve_notebooks
-from .lab import LabServer, Notebook, running_notebook
 
 pytestmark = pytest.mark.e2e
 

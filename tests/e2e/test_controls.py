@@ -14,18 +14,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .lab import (
-    TIMEOUT,
-    LabServer,
-    Notebook,
-    count,
-    named_chart_view,
-    running_notebook,
-    screenshot,
-    value_range,
-    wait_for,
-    wait_for_more_points,
-)
+from ..support.browser import screenshot
+from ..support.charts import TIMEOUT, count, named_chart_view, value_range, wait_for_more_points
+from ..support.jupyter import LabServer
+from ..support.notebook import Notebook, running_notebook
+from ..support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -46,14 +39,14 @@ CELLS = [
 @pytest.fixture(scope="module")
 def notebook(page: Page, lab_server: LabServer) -> Iterator[Notebook]:
     with running_notebook(
-        page, lab_server, "controls.ipynb", CELLS, closing="ticker.close(); pushed.close()"
+        page, lab_server, "controls.ipynb", CELLS, closing="ticker.stop(); pushed.close()"
     ) as notebook:
         yield notebook
 
 
 def _view(notebook: Notebook, name: str) -> Locator:
     view = named_chart_view(notebook, name)
-    wait_for(lambda: count(view, "points") > 0, timeout=TIMEOUT, message=f"{name} to draw")
+    wait_for(lambda: count(view, "points") > 0, timeout=TIMEOUT, what=f"{name} to draw")
     return view
 
 
@@ -79,12 +72,12 @@ def _assert_frozen_while_data_arrives(notebook: Notebook, view: Locator) -> None
     wait_for(
         lambda: _kernel_points(notebook) > in_kernel + 20,
         timeout=TIMEOUT,
-        message="the kernel to receive more points while paused",
+        what="the kernel to receive more points while paused",
     )
     wait_for(
         lambda: count(view, "received") > received,
         timeout=TIMEOUT,
-        message="the paused view to keep receiving batches",
+        what="the paused view to keep receiving batches",
     )
     assert (count(view, "points"), count(view, "frames")) == (points, frames), (
         "the paused chart drew"
@@ -99,7 +92,7 @@ def _assert_catches_up_at_once(notebook: Notebook, view: Locator, resume: str) -
         notebook.run_cell("ticker.resume()")
     else:
         view.get_by_role("button", name="Resume").click()
-    wait_for(lambda: count(view, "frames") > frames, timeout=TIMEOUT, message="a frame")
+    wait_for(lambda: count(view, "frames") > frames, timeout=TIMEOUT, what="a frame")
     assert count(view, "points") >= held, (
         f"the first frame after resuming showed {count(view, 'points')} points, "
         f"the kernel held {held} before"
@@ -112,7 +105,7 @@ def test_pause_and_resume_from_python(notebook: Notebook, ticker: Locator) -> No
     wait_for(
         lambda: ticker.get_attribute("data-livefeed-paused") == "true",
         timeout=TIMEOUT,
-        message="the view to pause",
+        what="the view to pause",
     )
     expect(ticker.get_by_role("button", name="Resume")).to_be_visible()
     _assert_frozen_while_data_arrives(notebook, ticker)
@@ -128,20 +121,20 @@ def test_pause_and_resume_with_the_button(notebook: Notebook, ticker: Locator) -
     wait_for(
         lambda: ticker.get_attribute("data-livefeed-paused") == "true",
         timeout=TIMEOUT,
-        message="the view to draw paused",
+        what="the view to draw paused",
     )
     # The button tells the kernel too, so every view and Python agree.
     wait_for(
         lambda: notebook.evaluate("ticker.paused") == "True",
         timeout=TIMEOUT,
-        message="the kernel to see the pause",
+        what="the kernel to see the pause",
     )
     _assert_frozen_while_data_arrives(notebook, ticker)
     _assert_catches_up_at_once(notebook, ticker, "button")
     wait_for(
         lambda: notebook.evaluate("ticker.paused") == "False",
         timeout=TIMEOUT,
-        message="the kernel to see the resume",
+        what="the kernel to see the resume",
     )
 
 
@@ -183,15 +176,15 @@ def test_drag_zooms_and_double_click_follows_again(
     page: Page, notebook: Notebook, ticker: Locator, artifacts_dir: Path
 ) -> None:
     # Some seconds of data, so that a third of the plot holds a few seconds.
-    wait_for(lambda: count(ticker, "points") > 400, timeout=TIMEOUT, message="400 points")
+    wait_for(lambda: count(ticker, "points") > 400, timeout=TIMEOUT, what="400 points")
     assert _following(ticker) == "true"
     full_low, full_high = value_range(ticker, "y-range")
     _drag(page, ticker, 0.3, 0.55)
-    wait_for(lambda: _following(ticker) == "false", timeout=TIMEOUT, message="a zoom")
+    wait_for(lambda: _following(ticker) == "false", timeout=TIMEOUT, what="a zoom")
     x_low, x_high = value_range(ticker, "x-range")
     frames = count(ticker, "frames")
     # The zoomed range stays put while new points arrive to its right.
-    wait_for(lambda: count(ticker, "frames") > frames + 5, timeout=TIMEOUT, message="frames")
+    wait_for(lambda: count(ticker, "frames") > frames + 5, timeout=TIMEOUT, what="frames")
     assert value_range(ticker, "x-range") == (x_low, x_high)
     _assert_y_fits_the_visible_points(notebook, ticker)
     zoom_low, zoom_high = value_range(ticker, "y-range")
@@ -200,12 +193,12 @@ def test_drag_zooms_and_double_click_follows_again(
     screenshot(ticker, artifacts_dir / "controls-zoomed.png")
 
     ticker.locator(".u-over").dblclick()
-    wait_for(lambda: _following(ticker) == "true", timeout=TIMEOUT, message="following")
+    wait_for(lambda: _following(ticker) == "true", timeout=TIMEOUT, what="following")
     # Following again: the x range reaches the newest point as it moves on.
     wait_for(
         lambda: value_range(ticker, "x-range")[1] > x_high,
         timeout=TIMEOUT,
-        message="the x range to move on",
+        what="the x range to move on",
     )
     expect(ticker.get_by_role("button", name="Follow")).to_be_disabled()
 
@@ -243,7 +236,7 @@ def test_a_zoom_changes_the_picture_attributes_together(
     notebook: Notebook, ticker: Locator
 ) -> None:
     ticker.scroll_into_view_if_needed()
-    wait_for(lambda: _following(ticker) == "true", timeout=TIMEOUT, message="following")
+    wait_for(lambda: _following(ticker) == "true", timeout=TIMEOUT, what="following")
     seen = ticker.evaluate(DRAG_AND_READ)
     print(f"attributes before, right after and frames after a drag: {seen}")
     # Until a frame draws the zoom, the attributes describe the picture shown: still following.
@@ -253,18 +246,18 @@ def test_a_zoom_changes_the_picture_attributes_together(
     assert seen["after"]["following"] == "false", seen
     assert seen["after"]["xRange"] != seen["before"]["xRange"], seen
     ticker.get_by_role("button", name="Follow").click()
-    wait_for(lambda: _following(ticker) == "true", timeout=TIMEOUT, message="following")
+    wait_for(lambda: _following(ticker) == "true", timeout=TIMEOUT, what="following")
 
 
 def test_follow_button_ends_a_zoom(page: Page, notebook: Notebook, ticker: Locator) -> None:
     _drag(page, ticker, 0.5, 0.8)
-    wait_for(lambda: _following(ticker) == "false", timeout=TIMEOUT, message="a zoom")
+    wait_for(lambda: _following(ticker) == "false", timeout=TIMEOUT, what="a zoom")
     _assert_y_fits_the_visible_points(notebook, ticker)
     ticker.get_by_role("button", name="Follow").click()
-    wait_for(lambda: _following(ticker) == "true", timeout=TIMEOUT, message="following")
+    wait_for(lambda: _following(ticker) == "true", timeout=TIMEOUT, what="following")
     # While following, the y range fits the whole window.
     frames = count(ticker, "frames")
-    wait_for(lambda: count(ticker, "frames") > frames, timeout=TIMEOUT, message="a frame")
+    wait_for(lambda: count(ticker, "frames") > frames, timeout=TIMEOUT, what="a frame")
 
 
 def _legend(view: Locator) -> dict[str, str]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .lab import LabServer, open_notebook, write_notebook
+from ..support.jupyter import LabServer
+from ..support.notebook import open_notebook, write_notebook
 
 pytestmark = pytest.mark.e2e
 

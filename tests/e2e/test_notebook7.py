@@ -13,19 +13,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from ..support.browser import screenshot
+from ..support.charts import TIMEOUT, count, named_chart_view, wait_for_more_points, wait_for_points
+from ..support.jupyter import LabServer
+from ..support.notebook import Notebook, open_notebook
+from ..support.waiting import wait_for
 from .conftest import serve_notebooks
-from .lab import (
-    TIMEOUT,
-    LabServer,
-    Notebook,
-    count,
-    named_chart_view,
-    open_notebook,
-    screenshot,
-    wait_for,
-    wait_for_more_points,
-    wait_for_points,
-)
 
 pytestmark = pytest.mark.e2e
 
@@ -54,7 +47,7 @@ def quickstart(notebook7_server: LabServer, page: Page) -> Iterator[Notebook]:
     notebook.run_all()
     assert notebook.error_outputs() == []
     yield notebook
-    notebook.run_cell("chart.close()")
+    notebook.run_cell("chart.stop()")
     notebook.shutdown_kernel()
 
 
@@ -62,12 +55,12 @@ def test_quickstart_chart_appears_and_grows(
     quickstart: Notebook, demo_source: Any, artifacts_dir: Path
 ) -> None:
     view = named_chart_view(quickstart, "chart")
-    wait_for(lambda: count(view, "points") > 0, timeout=TIMEOUT, message="the first points")
+    wait_for(lambda: count(view, "points") > 0, timeout=TIMEOUT, what="the first points")
     wait_for_more_points(view)
     assert view.get_attribute("data-livefeed-status") == "live"
     assert view.get_attribute("data-livefeed-kernel") == "ok"
 
-    quickstart.run_cell("chart.close()")
+    quickstart.run_cell("chart.stop()")
     held = int(quickstart.evaluate("len(chart.data)"))
     wait_for_points(view, held)
     screenshot(view, artifacts_dir / "notebook7-quickstart.png")

@@ -17,16 +17,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .lab import (
-    LabServer,
-    Notebook,
-    count,
-    open_notebook,
-    screenshot,
-    wait_for,
-    wait_for_points,
-    widget_view,
-)
+from ..support.browser import screenshot
+from ..support.charts import count, wait_for_points, widget_view
+from ..support.jupyter import LabServer
+from ..support.notebook import Notebook, open_notebook
+from ..support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -77,13 +72,13 @@ def test_chart_appears_and_fills(chart_view: Locator, demo_source: Any) -> None:
     wait_for(
         lambda: count(view, "points") > 0,
         timeout=GROW_TIMEOUT,
-        message="the chart to draw its first points",
+        what="the chart to draw its first points",
     )
     first = count(view, "points")
     wait_for(
         lambda: count(view, "points") > first,
         timeout=GROW_TIMEOUT,
-        message=lambda: f"more points than {first} (still {count(view, 'points')})",
+        what=lambda: f"more points than {first} (still {count(view, 'points')})",
     )
 
 
@@ -93,7 +88,7 @@ def test_view_shows_the_live_status(quickstart: Notebook, chart_view: Locator) -
     wait_for(
         lambda: chart_view.get_attribute("data-livefeed-status") == status,
         timeout=SETTLE_TIMEOUT,
-        message=lambda: (
+        what=lambda: (
             f"the view to show status {status!r} "
             f"(it shows {chart_view.get_attribute('data-livefeed-status')!r})"
         ),
@@ -109,7 +104,7 @@ def test_chart_draws_while_a_cell_runs(quickstart: Notebook, chart_view: Locator
     wait_for(
         lambda: "sleeping" in quickstart.output_text(cell_id),
         timeout=SETTLE_TIMEOUT,
-        message="the sleeping cell to start",
+        what="the sleeping cell to start",
     )
     # Keep only the samples taken while the cell was certainly still asleep: "awake" not yet out
     # after the sample was read.
@@ -137,7 +132,7 @@ def test_a_view_shown_later_gets_the_whole_window(
     wait_for(
         lambda: count(second_view, "points") >= before,
         timeout=SETTLE_TIMEOUT,
-        message=lambda: (
+        what=lambda: (
             f"the new view to hold the {before} points the first one had "
             f"(it holds {count(second_view, 'points')})"
         ),
@@ -148,7 +143,7 @@ def test_closed_chart_shows_what_the_kernel_holds(
     quickstart: Notebook, chart_view: Locator, second_view: Locator, artifacts_dir: Path
 ) -> None:
     view = chart_view
-    quickstart.run_cell(f"{CHART}.close()")
+    quickstart.run_cell(f"{CHART}.stop()")
 
     # After close no more points arrive; what the kernel holds is then final.
     held = int(quickstart.evaluate(f"len({CHART}.data)"))
@@ -169,7 +164,7 @@ def test_view_shows_the_closed_status(quickstart: Notebook, chart_view: Locator)
     wait_for(
         lambda: chart_view.get_attribute("data-livefeed-status") == "closed",
         timeout=SETTLE_TIMEOUT,
-        message=lambda: (
+        what=lambda: (
             "the view to show status 'closed' "
             f"(it shows {chart_view.get_attribute('data-livefeed-status')!r})"
         ),

@@ -15,19 +15,18 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .lab import (
+from ..support.browser import screenshot
+from ..support.charts import (
     TIMEOUT,
-    LabServer,
-    Notebook,
     chart_timings,
     count,
     named_chart_view,
-    running_notebook,
-    screenshot,
-    wait_for,
     wait_for_more_points,
     wait_for_points,
 )
+from ..support.jupyter import LabServer
+from ..support.notebook import Notebook, running_notebook
+from ..support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -63,7 +62,7 @@ def _live_chart(notebook: Notebook, name: str) -> Locator:
     notebook.wait_run(run)
     view = notebook.cell(cell_id).locator(".livefeed")
     expect(view).to_be_visible(timeout=TIMEOUT * 1000)
-    wait_for(lambda: count(view, "points"), timeout=TIMEOUT, message="points")
+    wait_for(lambda: count(view, "points"), timeout=TIMEOUT, what="points")
     wait_for_more_points(view, what=f"the new chart {name}")
     return view
 
@@ -71,7 +70,7 @@ def _live_chart(notebook: Notebook, name: str) -> Locator:
 def test_reload_brings_every_chart_back_at_once(notebook: Notebook) -> None:
     views = _views(notebook)
     for name, view in views.items():
-        wait_for(lambda v=view: count(v, "points") > 50, timeout=TIMEOUT, message=name)
+        wait_for(lambda v=view: count(v, "points") > 50, timeout=TIMEOUT, what=name)
     # Without saved widget state, a reloaded page shows outputs only of a saved notebook.
     notebook.save()
     notebook.reload()
@@ -82,7 +81,7 @@ def test_reload_brings_every_chart_back_at_once(notebook: Notebook) -> None:
             and all(t["filled"] is not None for t in chart_timings(notebook.page))
         ),
         timeout=TIMEOUT,
-        message=lambda: f"both charts to be filled again: {chart_timings(notebook.page)}",
+        what=lambda: f"both charts to be filled again: {chart_timings(notebook.page)}",
     )
     for timing in chart_timings(notebook.page):
         assert timing["filled"] is not None and timing["appeared"] is not None
@@ -99,7 +98,7 @@ def test_reload_brings_every_chart_back_at_once(notebook: Notebook) -> None:
 
 def test_reloaded_views_hold_what_the_kernel_holds(notebook: Notebook) -> None:
     views = _views(notebook)
-    notebook.run_cell("; ".join(f"{name}.close()" for name in CHARTS))
+    notebook.run_cell("; ".join(f"{name}.stop()" for name in CHARTS))
     for name, view in views.items():
         held = int(notebook.evaluate(f"len({name}.data)"))
         wait_for_points(view, held, what=name)

@@ -11,17 +11,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from ..support.charts import TIMEOUT, readings_while_running, wait_for_points
+from ..support.jupyter import LabServer
+from ..support.notebook import PRELUDE, open_notebook, write_notebook
+from ..support.waiting import wait_for
 from .busy import drawn
-from .lab import (
-    PRELUDE,
-    TIMEOUT,
-    LabServer,
-    open_notebook,
-    readings_while_running,
-    wait_for,
-    wait_for_points,
-    write_notebook,
-)
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +36,7 @@ def test_run_all_draws_a_chart_while_a_later_cell_runs(page: Page, lab_server: L
     wait_for(
         lambda: "sleeping" in notebook.output_text(sleep_cell),
         timeout=TIMEOUT,
-        message="the long cell to start",
+        what="the long cell to start",
     )
     readings = [
         r[0] for r in readings_while_running(notebook, sleep_cell, [view], run=run, done="awake")
@@ -57,7 +51,7 @@ def test_run_all_draws_a_chart_while_a_later_cell_runs(page: Page, lab_server: L
     assert with_points[-1][1] > with_points[0][1], f"the chart stood still: {history}"
     assert all(r["connected"] == "true" for r in readings), [r["connected"] for r in readings]
 
-    notebook.run_cell("sensors.close()")
+    notebook.run_cell("sensors.stop()")
     held = int(notebook.evaluate("len(sensors.data)"))
     wait_for_points(view, held, what="the chart once closed")
     notebook.shutdown_kernel()

@@ -22,19 +22,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .lab import (
-    PRELUDE,
-    TIMEOUT,
-    LabServer,
-    Notebook,
-    chart_view,
-    count,
-    open_notebook,
-    screenshot,
-    wait_for,
-    wait_for_points,
-    write_notebook,
-)
+from ..support.browser import screenshot
+from ..support.charts import TIMEOUT, chart_view, count, wait_for_points
+from ..support.jupyter import LabServer
+from ..support.notebook import PRELUDE, Notebook, open_notebook, write_notebook
+from ..support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -76,9 +68,9 @@ def test_saved_notebook_shows_the_last_data_without_a_kernel(
     model_ids = {name: notebook.evaluate(f"{name}.model_id") for name in CHARTS}
     views = _views(notebook, model_ids)
     for name, view in views.items():
-        wait_for(lambda v=view: count(v, "points") > 100, timeout=TIMEOUT, message=name)
+        wait_for(lambda v=view: count(v, "points") > 100, timeout=TIMEOUT, what=name)
     # close() makes the snapshot final at once, rather than up to 5 s old.
-    notebook.run_cell("; ".join(f"{name}.close()" for name in CHARTS))
+    notebook.run_cell("; ".join(f"{name}.stop()" for name in CHARTS))
     held = {name: int(notebook.evaluate(f"len({name}.data)")) for name in CHARTS}
     notebook.save()
     notebook.shutdown_kernel()
@@ -108,7 +100,7 @@ EXECUTED_CELLS = [
     'chart = LiveChart(x="step", y=["loss", "accuracy"], title="Training run")\n'
     "for step in range(300):\n"
     '    chart.push({"step": step, "loss": 1 / (1 + step), "accuracy": step / 300})\n'
-    "chart.close()\n"
+    "chart.stop()\n"
     "chart",
 ]
 

@@ -14,16 +14,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, WebSocket, expect
 
-from .lab import (
-    TIMEOUT,
-    LabServer,
-    Notebook,
-    count,
-    named_chart_view,
-    running_notebook,
-    screenshot,
-    wait_for,
-)
+from ..support.browser import screenshot
+from ..support.charts import TIMEOUT, count, named_chart_view
+from ..support.jupyter import LabServer
+from ..support.notebook import Notebook, running_notebook
+from ..support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -111,7 +106,7 @@ def test_credentials_stay_in_the_kernel(
 ) -> None:
     view = named_chart_view(notebook, "private")
     # The chart did connect with them: the credentials were in use all along.
-    wait_for(lambda: count(view, "points") > 0, timeout=TIMEOUT, message="the private feed")
+    wait_for(lambda: count(view, "points") > 0, timeout=TIMEOUT, what="the private feed")
     assert notebook.evaluate("private.status") == "live"
     source = view.locator(".livefeed-source").inner_text()
     assert source.startswith("ws://127.0.0.1:") and source.endswith("/ticker")

@@ -14,17 +14,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page
 
-from .lab import (
-    TIMEOUT,
-    LabServer,
-    Notebook,
-    count,
-    named_chart_view,
-    running_notebook,
-    screenshot,
-    wait_for,
-    wait_for_more_points,
-)
+from ..support.browser import screenshot
+from ..support.charts import TIMEOUT, count, named_chart_view, wait_for_more_points
+from ..support.jupyter import LabServer
+from ..support.notebook import Notebook, running_notebook
+from ..support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -93,7 +87,7 @@ CELLS = [
 @pytest.fixture(scope="module")
 def notebook(page: Page, lab_server: LabServer) -> Iterator[Notebook]:
     with running_notebook(
-        page, lab_server, "themes.ipynb", CELLS, closing="sensors.close()"
+        page, lab_server, "themes.ipynb", CELLS, closing="sensors.stop()"
     ) as notebook:
         yield notebook
         # The theme is a user setting: leave the light one for the modules that follow.
@@ -116,14 +110,14 @@ def _set_theme(page: Page, theme: str) -> None:
 def chart(notebook: Notebook) -> Locator:
     view = named_chart_view(notebook, "sensors")
     # Some seconds of the slow waves, for a picture worth looking at.
-    wait_for(lambda: count(view, "points") > 600, timeout=TIMEOUT, message="600 points")
+    wait_for(lambda: count(view, "points") > 600, timeout=TIMEOUT, what="600 points")
     return view
 
 
 def _colours_after_redraw(chart: Locator) -> dict[str, Any]:
     """The colours once frames drawn after the theme change have reached the canvas."""
     frames = count(chart, "frames")
-    wait_for(lambda: count(chart, "frames") > frames + 2, timeout=TIMEOUT, message="frames")
+    wait_for(lambda: count(chart, "frames") > frames + 2, timeout=TIMEOUT, what="frames")
     chart.scroll_into_view_if_needed()
     colours: dict[str, Any] = chart.evaluate(READ_COLOURS)
     return colours

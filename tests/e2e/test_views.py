@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .lab import TIMEOUT, LabServer, Notebook, count, running_notebook, wait_for, wait_for_points
+from ..support.charts import TIMEOUT, count, wait_for_points
+from ..support.jupyter import LabServer
+from ..support.notebook import Notebook, running_notebook
+from ..support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -50,7 +53,7 @@ def notebook(page: Page, lab_server: LabServer) -> Iterator[Notebook]:
         lab_server,
         "views.ipynb",
         list(CELLS.values()),
-        closing="chart.close()\nfor c in charts: c.close()",
+        closing="chart.stop()\nfor c in charts: c.stop()",
     ) as notebook:
         yield notebook
 
@@ -84,7 +87,7 @@ def views(notebook: Notebook) -> dict[str, Locator]:
 
 def test_every_view_draws(views: dict[str, Locator]) -> None:
     for name, view in views.items():
-        wait_for(lambda v=view: count(v, "points") > 0, timeout=TIMEOUT, message=name)
+        wait_for(lambda v=view: count(v, "points") > 0, timeout=TIMEOUT, what=name)
 
 
 def test_ten_charts_all_stay_live(notebook: Notebook, artifacts_dir: Path) -> None:
@@ -98,14 +101,14 @@ def test_ten_charts_all_stay_live(notebook: Notebook, artifacts_dir: Path) -> No
         wait_for(
             lambda i=i: count(charts.nth(i), "points") > 0,
             timeout=TIMEOUT,
-            message=f"chart {i} to draw",
+            what=f"chart {i} to draw",
         )
     before = [count(charts.nth(i), "points") for i in range(10)]
     for i in range(10):
         wait_for(
             lambda i=i: count(charts.nth(i), "points") > before[i],
             timeout=TIMEOUT,
-            message=f"chart {i} to keep growing",
+            what=f"chart {i} to keep growing",
         )
         assert charts.nth(i).get_attribute("data-livefeed-status") == "live"
     _dashboard_picture(notebook.page, grid, charts, artifacts_dir / "dashboard-light.png")
@@ -132,7 +135,7 @@ def _dashboard_picture(page: Page, grid: Locator, charts: Locator, path: Path) -
 
 
 def test_every_view_shows_the_same_points(notebook: Notebook, views: dict[str, Locator]) -> None:
-    notebook.run_cell("chart.close()")
+    notebook.run_cell("chart.stop()")
     held = int(notebook.evaluate("len(chart.data)"))
     assert held > 0
     for name, view in views.items():

@@ -1,77 +1,88 @@
-"""A real Jupyter kernel for tests: started fresh, driven over its channels, its IOPub recorded.
+"""A real Jupyter kernel: started fresh, driven over its channels, its IOPub recorded.
 
-The `kernel` fixture (in conftest.py) gives each test its own kernel of this Python, running the
-livefeed under test, so that charts of one test cannot feed another's.
+`running_kernel()` gives a kernel of this Python, running the livefeed this process imports.
+The tests' `kernel` fixture (tests/conftest.py) gives each test its own, so that charts of one
+test cannot feed another's; the benchmarks use it to measure what a chart puts on the wire.
 """
 
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
-import os
-import queue
-import site
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import zmq
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
+
+from .env import kernel_env
 
 KERNEL_START_TIMEOUT = 90.0
 REPLY_TIMEOUT = 60.0  # one cell or one expected message; only a guard against hangs
 
 
-def kernel_env() -> dict[str, str]:
-    """This process's environment, plus a PYTHONPATH that finds the livefeed these tests import
-    when it is a source tree rather than an installed package: a kernel must run the same code."""
-    env = dict(os.environ)
-    spec = importlib.util.find_spec("livefeed")
-    if spec is None or not spec.submodule_search_locations:
-        return env
-    parent = str(Path(next(iter(spec.submodule_search_locations))).resolve().parent)
-    if parent not in {str(Path(p).resolve()) for p in site.getsitepackages()}:
-        existing = env.get("PYTHONPATH")
-        env["PYTHONPATH"] = parent + (os.pathsep + existing if existing else "")
-    return env
+@dataclass(frozen=True)
+class Recorded:
+    """One comm_msg as it left the kernel.
+
+    `frames` are its ZeroMQ frames after the routing identities: signature, header, parent
+    header, metadata, content, then the binary buffers. They let a benchmark size the message as
+    jupyter_server frames it for the browser.
+    """
+
+    message: dict[str, Any]
+    frames: list[bytes]
+
+    @property
+    def sent_at(self) -> float:
+        """The kernel's own clock (header date), seconds since the epoch."""
+        return float(self.message["header"]["date"].timestamp())
 
 
 class IOPubRecorder:
-    """Drains the kernel's IOPub channel on a thread, keeping every comm_msg.
+    """Drains the kernel's IOPub socket on a thread, keeping every comm_msg.
 
     Draining continuously matters: a subscriber that falls behind loses messages at the ZeroMQ
-    high-water mark, which would look like a livefeed bug.
+    high-water mark, which would look like a livefeed bug. It reads the socket as the client's
+    channel does, but keeps the frames too; and it never calls `client.get_iopub_msg`, which
+    would leave an event loop behind in this thread, never closed.
     """
 
     def __init__(self, client: BlockingKernelClient) -> None:
         self._client = client
         self._lock = threading.Lock()
-        self._messages: list[dict[str, Any]] = []
+        self._records: list[Recorded] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._drain, name="iopub", daemon=True)
         self._thread.start()
 
     def _drain(self) -> None:
+        session = self._client.session
+        socket = self._client.iopub_channel.socket
+        assert socket is not None
         while not self._stop.is_set():
-            try:
-                # The channel itself, not client.get_iopub_msg: that one would leave an event
-                # loop behind in this thread, never closed.
-                message = self._client.iopub_channel.get_msg(timeout=0.2)
-            except queue.Empty:
+            if not socket.poll(200, zmq.POLLIN):
                 continue
+            _, frames = session.feed_identities(socket.recv_multipart(copy=True))
+            message = session.deserialize(frames, content=True)
             if message["header"]["msg_type"] == "comm_msg":
                 with self._lock:
-                    self._messages.append(message)
+                    self._records.append(Recorded(message, frames))
+
+    def records(self) -> list[Recorded]:
+        """Every comm_msg so far, in the order the kernel sent them."""
+        with self._lock:
+            return list(self._records)
 
     def comm_messages(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return list(self._messages)
+        """Every comm_msg so far, decoded, in the order the kernel sent them."""
+        return [r.message for r in self.records()]
 
     def custom(self, comm_id: str) -> list[dict[str, Any]]:
         """Custom messages of one widget, in the order the kernel sent them."""
@@ -81,15 +92,6 @@ class IOPubRecorder:
             if m["content"]["comm_id"] == comm_id and m["content"]["data"]["method"] == "custom"
         ]
 
-    def wait_for(
-        self, condition: Callable[[], bool], what: str, timeout: float = REPLY_TIMEOUT
-    ) -> None:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}")
-            time.sleep(0.05)
-
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(REPLY_TIMEOUT)
@@ -97,12 +99,15 @@ class IOPubRecorder:
 
 @dataclass
 class Kernel:
+    """A started kernel: its client, and the recorder of its IOPub channel."""
+
     client: BlockingKernelClient
     iopub: IOPubRecorder
 
     def run(self, code: str, **expressions: str) -> dict[str, Any]:
         """Run `code` in the kernel; return the values of `expressions` (each must evaluate to
-        something JSON-serialisable)."""
+        something JSON-serialisable). An error in the code or an expression fails with an
+        `AssertionError` that carries the kernel's traceback."""
         wrapped = {name: f"__import__('json').dumps({expr})" for name, expr in expressions.items()}
         msg_id = self.client.execute(code, user_expressions=wrapped, allow_stdin=False)
         while True:
@@ -129,7 +134,7 @@ class Kernel:
 
 @contextmanager
 def running_kernel() -> Iterator[Kernel]:
-    """A fresh ipykernel of this Python, shut down on exit."""
+    """A fresh ipykernel of this Python that has imported livefeed, shut down on exit."""
     manager = KernelManager(kernel_name="python3")
     manager.start_kernel(env=kernel_env())
     client = manager.blocking_client()
@@ -140,7 +145,7 @@ def running_kernel() -> Iterator[Kernel]:
         recorder = IOPubRecorder(client)
         kernel = Kernel(client, recorder)
         found = kernel.run("import sys, livefeed", executable="sys.executable")
-        # The kernel must be this interpreter, or the test would check some other livefeed.
+        # The kernel must be this interpreter, or it would run some other livefeed.
         assert Path(found["executable"]).resolve() == Path(sys.executable).resolve()
         yield kernel
     finally:
