@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	npm ci --no-audit --no-fund
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[test,bench]"
 	touch $(STAMP)
 
 # The editable install builds the bundle once; rebuild so JS edits always reach the tests.
@@ -31,6 +31,7 @@ lint: setup
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
+	npm run lint
 
 test-js: setup
 	npx vitest run
@@ -45,8 +46,7 @@ test-versions: build
 test: build browser lint test-js test-py test-versions
 
 bench: build browser
-	$(PY) -m pip install --quiet -e ".[test,bench]"
-	$(PY) bench/run.py
+	$(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) .venv-3.* node_modules src/livefeed/static
