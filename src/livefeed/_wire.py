@@ -5,7 +5,7 @@ Pure functions: a `Batch` in, message content and binary buffers out.
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+from typing import Literal, TypedDict, TypeGuard
 
 import numpy as np
 
@@ -48,6 +48,6 @@ def le_bytes(values: F64) -> memoryview:
     return array.data.cast("B")
 
 
-def is_sync_request(content: object) -> bool:
+def is_sync_request(content: object) -> TypeGuard[SyncRequest]:
     """Whether a message from a view asks for the whole window."""
     return isinstance(content, dict) and content.get("type") == "sync"

@@ -87,17 +87,6 @@ class SeriesRing:
     def __len__(self) -> int:
         return min(self.capacity, self._end - self._start + len(self._stage_x))
 
-    @property
-    def last_x(self) -> float:
-        """The greatest x held (-inf when empty): a point at or above it is appended in order."""
-        return self._last_x
-
-    @property
-    def first_x(self) -> float:
-        """The least x held (-inf when empty)."""
-        self._commit()
-        return float(self._x[self._start]) if self._end > self._start else -math.inf
-
     def append(self, x: float, y: float, order: int) -> bool:
         """Add one point; False when it is refused as too old (the ring is full and x is below
         the oldest x it holds)."""
