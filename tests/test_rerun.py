@@ -7,7 +7,6 @@ A connection is open from the server's first message until it sees the close.
 
 from __future__ import annotations
 
-import sys
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -64,22 +63,7 @@ CELLS = {
 }
 
 
-# Known defect: on Python 3.13 a chart that was a cell's result (alone or in a box) is still held
-# by something the orphan search does not discount yet, so it keeps running after a re-run.
-ON_313 = pytest.mark.xfail(
-    sys.version_info >= (3, 13),
-    reason="on Python 3.13 a cell's result is held by a reference not yet discounted",
-    strict=False,
-)
-
-
-@pytest.mark.parametrize(
-    "cell",
-    [
-        pytest.param(name, marks=ON_313) if name != "assigned and displayed" else name
-        for name in CELLS
-    ],
-)
+@pytest.mark.parametrize("cell", list(CELLS))
 def test_five_runs_of_a_chart_cell_leave_one_connection(
     kernel: Kernel,
     server: FeedServer,

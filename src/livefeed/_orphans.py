@@ -148,6 +148,12 @@ def _ignored_holders() -> set[int]:
         hidden = getattr(shell, "user_ns_hidden", None)
         if hidden is not None:
             ignored.add(id(hidden))
+        # The display hook keeps the last three results as `_`, `__` and `___`: output cache too.
+        # Before Python 3.13 its attribute dict is the referrer (and the name rule above skips
+        # it); from 3.13 the attributes live inline in the object, which is then the referrer.
+        hook = getattr(shell, "displayhook", None)
+        if hook is not None:
+            ignored.add(id(hook))
     return ignored
 
 
