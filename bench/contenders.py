@@ -71,7 +71,7 @@ def bench_cleanup():
     for f in feeders:
         f.stop()
     for c in charts:
-        c.close() if hasattr(c, "_feed") else c.close()
+        c.close() if hasattr(c, "_data") else c.close()
     charts.clear()
     feeders.clear()
 """

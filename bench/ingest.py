@@ -112,7 +112,7 @@ def livefeed(port: int, load: Load) -> float:
     from livefeed import LiveChart
 
     chart = LiveChart(f"ws://127.0.0.1:{port}/{load.path()}", x="ts", y="v", window=LIVEFEED_WINDOW)
-    feed = chart._feed  # its message counter is read without a lock: cheap enough to poll
+    feed = chart._data  # its message counter is read without a lock: cheap enough to poll
     deadline = time.monotonic() + HANG_TIMEOUT
     try:
         while feed.messages == 0:

@@ -22,7 +22,7 @@ LAYERS: dict[str, int] = {
     "_orphans": 1,
     "_wire": 2,
     "_snapshot": 3,
-    "_feed": 2,
+    "_chartdata": 2,
     "_runtime": 2,
     "_sources": 3,
     "_widget": 4,

@@ -14,6 +14,7 @@ import pytest
 from websockets.asyncio.server import ServerConnection
 
 from livefeed import LiveChart
+from livefeed._chartdata import ChartData
 from livefeed._core.decode import (
     BINARY_FRAME,
     DECODE_ERROR,
@@ -30,7 +31,6 @@ from livefeed._core.decode import (
     register_decoder,
 )
 from livefeed._core.pipeline import ChartSpec
-from livefeed._feed import Feed
 
 from .support.servers import FeedServer
 from .support.waiting import wait_for
@@ -165,7 +165,7 @@ def test_what_a_function_returns_is_checked_before_being_read_column_by_column()
             {"t": i, "v": np.datetime64(i, "s") if i == 5 else np.float32(i)} for i in range(1, 11)
         ]
 
-    feed = Feed(ChartSpec(y=("v",), x="t", window=100))
+    feed = ChartData(ChartSpec(y=("v",), x="t", window=100))
     decoder = decoder_factory(rows)()
     feed.ingest("first", decoder)
     feed.ingest("rest", decoder)

@@ -255,7 +255,7 @@ def test_hundred_charts_leave_no_socket_task_or_thread(charts: list[LiveChart]) 
 def test_garbage_collected_chart_releases_its_connection() -> None:
     with FeedServer(one_value) as server:
         chart = LiveChart(server.url())
-        feed = chart._feed
+        feed = chart._data
         wait_for(lambda: feed.stats()["points"] == 1)
         chart._close_widget()  # what ipywidgets' close does; the chart is then unreferenced
         del chart

@@ -1,4 +1,4 @@
-"""`LiveChart`: the widget, a thin layer between a `Feed` and the browser."""
+"""`LiveChart`: the widget, a thin layer between a `ChartData` and the browser."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 import anywidget
 import traitlets
 
+from ._chartdata import ChartData, Status
 from ._core.coerce import XKind
 from ._core.decode import UserFunction, decoder_factory
 from ._core.pipeline import INTERNAL, ChartSpec
-from ._feed import Feed, Status
 from ._orphans import current_cell
 from ._outbox import ChartState, Outbox, TokenBucket
 from ._redact import Redactor, public_url
@@ -159,7 +159,7 @@ class LiveChart(anywidget.AnyWidget):
         make_decoder = decoder_factory(decoder)  # an unknown name raises here, naming the known
         y_fields = (y,) if isinstance(y, str) else tuple(y)
         spec = ChartSpec(y=y_fields, x=x, group_by=group_by, window=window, x_type=x_type)
-        self._feed = feed = Feed(spec, Redactor(url, headers))
+        self._data = feed = ChartData(spec, Redactor(url, headers))
         ssl_context = _ssl_context(ssl, url or "")
         super().__init__(
             source="" if url is None else public_url(url),
@@ -208,7 +208,7 @@ class LiveChart(anywidget.AnyWidget):
     def _window_is_fixed(self, proposal: dict[str, Any]) -> int:
         # Python's rings are sized when the chart is made; a view must never hold another size.
         value = int(proposal["value"])
-        if value != self._feed.spec.window:
+        if value != self._data.spec.window:
             raise traitlets.TraitError("window is fixed when the chart is made: make a new chart")
         return value
 
@@ -217,13 +217,13 @@ class LiveChart(anywidget.AnyWidget):
     @property
     def status(self) -> Status:
         """One of connecting, live, reconnecting, closed, error (see `stats["last_error"]`)."""
-        return self._feed.status
+        return self._data.status
 
     @property
     def stats(self) -> dict[str, Any]:
         """Counters of everything received: messages, points, errors (and `error_kinds`),
         reconnects, last_error, coalesced, and `rate`, messages per second lately."""
-        stats = self._feed.stats()
+        stats = self._data.stats()
         stats["rate"] = self._rate
         return stats
 
@@ -237,7 +237,7 @@ class LiveChart(anywidget.AnyWidget):
         """
         import pandas as pd
 
-        x, series, y, names, is_time = self._feed.columns()
+        x, series, y, names, is_time = self._data.columns()
         x_column: Any = x
         if is_time:
             # Through microseconds: pandas' own ms conversion overflows past the year 2262.
@@ -260,7 +260,7 @@ class LiveChart(anywidget.AnyWidget):
                 "push() on a stopped chart: stop() or close() ended its feed; "
                 "make a new LiveChart to draw more"
             )
-        self._feed.push(rows)
+        self._data.push(rows)
 
     def pause(self) -> None:
         """Freeze the drawing in every view; data keeps arriving and counting."""
@@ -276,7 +276,7 @@ class LiveChart(anywidget.AnyWidget):
         """
         self._closed = True
         self._source.stop()
-        self._feed.set_status("closed")
+        self._data.set_status("closed")
         # The periodic snapshot may be seconds old; a notebook saved (or executed by nbconvert)
         # right after stop() must carry the final data.
         self._runtime.run_sync(self._refresh_snapshot)
@@ -317,7 +317,7 @@ class LiveChart(anywidget.AnyWidget):
         """
         self._closed = True
         self._source.stop_soon()
-        self._feed.set_status("closed")
+        self._data.set_status("closed")
         self._close_widget()
 
     def __repr__(self) -> str:
@@ -329,7 +329,7 @@ class LiveChart(anywidget.AnyWidget):
         """Send what the send policy (`_outbox`) says is due, paying with `budget`."""
         if self.comm is None:
             return
-        feed = self._feed
+        feed = self._data
         state = ChartState(
             reset_wanted=self._reset_wanted,
             has_points=feed.has_unsent(),
@@ -357,7 +357,7 @@ class LiveChart(anywidget.AnyWidget):
 
     def _refresh_stats(self, now: float) -> None:
         then, messages_then = self._last_stats
-        messages = self._feed.messages
+        messages = self._data.messages
         self._rate = round((messages - messages_then) / max(now - then, 1e-6), 1)
         self._last_stats = (now, messages)
         stats = self.stats
@@ -365,12 +365,12 @@ class LiveChart(anywidget.AnyWidget):
             self.feed_stats = stats
 
     def _refresh_snapshot(self) -> None:
-        snapshot = self._feed.snapshot(SNAPSHOT_POINTS)
+        snapshot = self._data.snapshot(SNAPSHOT_POINTS)
         self._snapshot_seq = snapshot.seq
         self.snapshot = snapshot_trait(snapshot)
 
     def pump_failed(self, error: BaseException) -> None:
-        self._feed.note(INTERNAL, f"internal error while sending to the browser: {error!r}")
+        self._data.note(INTERNAL, f"internal error while sending to the browser: {error!r}")
 
     def _on_view_message(self, _widget: object, content: object, _buffers: object) -> None:
         # Runs on the kernel's shell thread: only raise a flag; the pump answers on its own thread.

@@ -1,6 +1,6 @@
 """The seam for where a chart's records come from.
 
-A source feeds one `Feed` (the pipeline behind its lock) and keeps the feed's status up to date;
+A source feeds one `ChartData` (the pipeline behind its lock) and keeps its status up to date;
 the widget only starts and stops it. A new kind of source (a replay, a message broker) is one new
 module here implementing `Source`, plus its tests.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from .._feed import Feed
+from .._chartdata import ChartData
 from .._runtime import Runtime
 
 
@@ -20,7 +20,7 @@ class Source(Protocol):
     def name(self) -> str:
         """What the page shows as the chart's source; never holds a credential."""
 
-    def start(self, runtime: Runtime, feed: Feed) -> None:
+    def start(self, runtime: Runtime, feed: ChartData) -> None:
         """Begin feeding `feed`; returns at once. Work that waits runs on `runtime`'s loop."""
 
     def stop(self) -> None:

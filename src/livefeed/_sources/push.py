@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._feed import Feed
+from .._chartdata import ChartData
 from .._runtime import Runtime
 
 
@@ -12,9 +12,9 @@ class PushSource:
     name = ""
 
     def __init__(self) -> None:
-        self._feed: Feed | None = None
+        self._feed: ChartData | None = None
 
-    def start(self, runtime: Runtime, feed: Feed) -> None:
+    def start(self, runtime: Runtime, feed: ChartData) -> None:
         self._feed = feed
         feed.set_status("live")
 

@@ -1,6 +1,6 @@
 """The thread-safe state of one chart's stream, shared by its source and its widget.
 
-`Feed` is the only door to a chart's pipeline: sources (a connection on the background loop,
+`ChartData` is the only door to a chart's pipeline: sources (a connection on the background loop,
 `push()` on any thread) put records in, the widget takes batches, snapshots and statistics out,
 and every one of these goes through a method here that holds the lock for as short a time as it
 can. Decoding a frame and preparing pushed rows, which may be slow, happen before the lock is
@@ -40,7 +40,7 @@ class Columns(NamedTuple):
     is_time: bool
 
 
-class Feed:
+class ChartData:
     """A pipeline behind a lock, plus what the connection is doing.
 
     Every method may be called from any thread. Counters stay consistent: a frame or a push

@@ -1,4 +1,4 @@
-"""`Feed`, the only door to a chart's pipeline: what goes in from several threads at once comes
+"""`ChartData`, the only door to a chart's pipeline: what goes in from several threads at once comes
 out once, counters agree with each other at every moment, and decoding holds no lock."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from typing import ClassVar
 
 import numpy as np
 
+from livefeed._chartdata import ChartData
 from livefeed._core.decode import NdjsonDecoder, Problem, Record, decode_json
 from livefeed._core.pipeline import INTERNAL, ChartSpec
-from livefeed._feed import Feed
 
 HANG = 60.0  # seconds: only turns a hang into a failure
 
@@ -53,7 +53,7 @@ def run_threads(*targets: Callable[[], None]) -> None:
 
 def test_threads_ingesting_pushing_and_taking_at_once_lose_nothing() -> None:
     per_thread = 3000
-    feed = Feed(ChartSpec(y=("v",), x="t", window=10 * per_thread))
+    feed = ChartData(ChartSpec(y=("v",), x="t", window=10 * per_thread))
     producers_left = [4]
     counting = threading.Lock()
     done = threading.Event()
@@ -130,7 +130,7 @@ def test_threads_ingesting_pushing_and_taking_at_once_lose_nothing() -> None:
 
 
 def test_decoding_holds_no_lock() -> None:
-    feed = Feed(ChartSpec(y=("v",), x="t"))
+    feed = ChartData(ChartSpec(y=("v",), x="t"))
     decoding = threading.Event()
     released = threading.Event()
     waited: list[bool] = []
@@ -158,7 +158,7 @@ def test_decoding_holds_no_lock() -> None:
 
 
 def test_a_frame_is_one_message_whatever_it_holds() -> None:
-    feed = Feed(ChartSpec(y=("v",), x="t"))
+    feed = ChartData(ChartSpec(y=("v",), x="t"))
     decoder = NdjsonDecoder()
     feed.ingest('{"t": 1, "v": 1}\n{"t": 2, "v": 2}\n{"t": 3,', decoder)  # two records and a half
     feed.ingest(' "v": 3}\n', decoder)  # the half's end
@@ -172,7 +172,7 @@ def test_a_decoder_that_raises_is_counted_and_the_feed_goes_on() -> None:
     def fail() -> None:
         raise RuntimeError("a bug")
 
-    feed = Feed(ChartSpec(y=("v",), x="t"))
+    feed = ChartData(ChartSpec(y=("v",), x="t"))
     feed.ingest('{"t": 1, "v": 1}', JsonDecoder(before=fail))
     feed.ingest('{"t": 2, "v": 2}', JsonDecoder())
     stats = feed.stats()
@@ -182,7 +182,7 @@ def test_a_decoder_that_raises_is_counted_and_the_feed_goes_on() -> None:
 
 
 def test_what_the_widget_reads() -> None:
-    feed = Feed(ChartSpec(y=("v",), x="t", group_by="g", window=5000))
+    feed = ChartData(ChartSpec(y=("v",), x="t", group_by="g", window=5000))
     assert (feed.x_kind, feed.seq, feed.messages, feed.has_unsent()) == ("auto", 0, 0, False)
     ms = 1_764_000_000_000
     feed.push({"t": np.arange(ms, ms + 3000), "g": ["a", "b", "c"] * 1000, "v": np.arange(3000)})
