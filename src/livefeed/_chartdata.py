@@ -15,7 +15,7 @@ from typing import Any, Literal, NamedTuple
 
 from ._core.batch import Batch, Snapshot
 from ._core.coerce import XKind
-from ._core.decode import Decoder, Frame, Problem
+from ._core.decode import Decoder, Frame, Problem, Record
 from ._core.pipeline import INTERNAL, ChartSpec, Pipeline
 from ._core.ring import F64, I64
 from ._core.rows import prepare_rows
@@ -50,7 +50,7 @@ class ChartData:
 
     def __init__(self, spec: ChartSpec, redactor: Redactor | None = None) -> None:
         self.spec = spec
-        self.redactor = redactor or Redactor(None)
+        self._redactor = redactor or Redactor(None)
         self._lock = threading.Lock()
         self._pipeline = Pipeline(spec)
         self.status: Status = "closed"
@@ -60,19 +60,38 @@ class ChartData:
 
     # -- in ------------------------------------------------------------------------------------
 
-    def ingest(self, frame: Frame, decoder: Decoder) -> None:
-        """Take one frame of a connection, read by that connection's `decoder`.
+    @property
+    def redactor(self) -> Redactor:
+        """Masks the credentials of this chart's connection."""
+        return self._redactor
+
+    def ingest(self, frame: Frame, decoder: Decoder, at: float | None = None) -> None:
+        """Take one frame of a connection, read by that connection's `decoder`; `at` is its
+        arrival time in epoch seconds (None: now).
 
         The frame is decoded before the lock is taken: a slow decoder holds up neither `push()`
         nor the widget. Its problems are counted, with the message, under the lock.
         """
-        # The clock is read only when arrival time is the x value: it is a cost on every message.
-        now_ms = time.time() * 1000.0 if self._clock_x else 0.0
         try:
             records, problems = decoder.decode(frame)
         except Exception as error:  # decoders never raise; one that does is a bug of ours
             records, problems = [], [Problem(INTERNAL, f"internal error decoding: {error!r}")]
-        json_values = decoder.json_values
+        self.take(records, problems, decoder.json_values, at)
+
+    def take(
+        self,
+        records: list[Record],
+        problems: list[Problem],
+        json_values: bool,
+        at: float | None = None,
+    ) -> None:
+        """Take the records and problems of one message, decoded already (a shared feed decodes
+        once for all its charts); `json_values` as `Decoder.json_values` says; `at` as in
+        `ingest`. Counts one message."""
+        # The clock is read only when arrival time is the x value: it is a cost on every message.
+        now_ms = 0.0
+        if self._clock_x:
+            now_ms = (time.time() if at is None else at) * 1000.0
         with self._lock:
             self._pipeline.feed_decoded(records, problems, now_ms, json_values)
 
@@ -95,13 +114,16 @@ class ChartData:
 
         Every connection error comes through here, so this is where credentials are masked.
         """
-        message = self.redactor.redact(message)
+        message = self._redactor.redact(message)
         with self._lock:
             self._pipeline.note(kind, message)
 
     def set_status(self, status: Status, retry_at: float | None = None) -> None:
         self.status = status
         self.retry_at = retry_at
+
+    def count_reconnect(self) -> None:
+        self.reconnects += 1
 
     # -- out -----------------------------------------------------------------------------------
 

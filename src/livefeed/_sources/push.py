@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .._chartdata import ChartData
 from .._runtime import Runtime
+from .base import Sink
 
 
 class PushSource:
@@ -12,9 +12,9 @@ class PushSource:
     name = ""
 
     def __init__(self) -> None:
-        self._feed: ChartData | None = None
+        self._feed: Sink | None = None
 
-    def start(self, runtime: Runtime, feed: ChartData) -> None:
+    def start(self, runtime: Runtime, feed: Sink) -> None:
         self._feed = feed
         feed.set_status("live")
 

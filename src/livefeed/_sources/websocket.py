@@ -1,4 +1,4 @@
-"""The WebSocket client loop: connect, feed every message to a `ChartData`, reconnect with backoff.
+"""The WebSocket client loop: connect, feed every message to a `Sink`, reconnect with backoff.
 
 Thin glue over `websockets`: every failure ends up counted in the feed's statistics and named in
 its status; none is raised out of the loop. Each connection reads its frames with a decoder of
@@ -25,10 +25,11 @@ from websockets.exceptions import (
 )
 from websockets.frames import CloseCode
 
-from .._chartdata import CONNECTION, ChartData, Status
+from .._chartdata import CONNECTION, Status
 from .._core.decode import TOO_LARGE, Decoder, DecoderFactory, JsonDecoder
 from .._redact import Redactor, public_url
 from .._runtime import Runtime
+from .base import Sink
 
 INTERNAL = "internal"
 
@@ -111,7 +112,7 @@ def describe_close(error: ConnectionClosed, max_size: int | None) -> tuple[str, 
     return CONNECTION, f"connection closed with code {frame.code}{reason}"
 
 
-async def stream(feed: ChartData, options: ConnectOptions) -> None:
+async def stream(feed: Sink, options: ConnectOptions) -> None:
     """Keep `feed` connected to `options.url` until cancelled or a final failure.
 
     Status goes connecting → live → (reconnecting → live)* → closed or error. A normal close (1000)
@@ -141,13 +142,13 @@ async def stream(feed: ChartData, options: ConnectOptions) -> None:
             waiting: Status = "reconnecting" if connected_at is not None else "error"
             feed.set_status(waiting, retry_at=time.monotonic() + delay)
             await asyncio.sleep(delay)
-            feed.reconnects += 1
+            feed.count_reconnect()
     except asyncio.CancelledError:
         feed.set_status("closed")
         raise
 
 
-async def _connect_once(feed: ChartData, options: ConnectOptions) -> tuple[bool, float | None]:
+async def _connect_once(feed: Sink, options: ConnectOptions) -> tuple[bool, float | None]:
     """One connection's life. Returns whether to retry, and when it went live (None if never)."""
     connected_at: float | None = None
     try:
@@ -212,7 +213,7 @@ async def _connect_once(feed: ChartData, options: ConnectOptions) -> tuple[bool,
 
 
 async def _receive(
-    feed: ChartData, options: ConnectOptions, websocket: ClientConnection, decoder: Decoder
+    feed: Sink, options: ConnectOptions, websocket: ClientConnection, decoder: Decoder
 ) -> None:
     if options.subscribe is not None:
         await websocket.send(options.subscribe)
@@ -239,12 +240,12 @@ class WebSocketSource:
         self._runtime: Runtime | None = None
         self._task: asyncio.Task[None] | None = None
 
-    def start(self, runtime: Runtime, feed: ChartData) -> None:
+    def start(self, runtime: Runtime, feed: Sink) -> None:
         feed.set_status("connecting")
         self._runtime = runtime
         self._task = runtime.run_sync(lambda: self._create_task(runtime, feed))
 
-    def _create_task(self, runtime: Runtime, feed: ChartData) -> asyncio.Task[None]:
+    def _create_task(self, runtime: Runtime, feed: Sink) -> asyncio.Task[None]:
         task = runtime.loop.create_task(stream(feed, self.options), name=f"livefeed {self.name}")
 
         def finished(task: asyncio.Task[None]) -> None:
