@@ -20,15 +20,18 @@ LAYERS: dict[str, int] = {
     "_redact": 1,
     "_outbox": 1,
     "_orphans": 1,
+    "_recording": 1,
     "_wire": 2,
     "_snapshot": 3,
     "_chartdata": 2,
     "_runtime": 2,
     "_sources": 3,
-    "_widget": 4,
-    "demo": 4,
-    "__init__": 5,
-    "__main__": 5,
+    "_replay_server": 3,
+    "_feed": 4,
+    "_widget": 5,
+    "demo": 5,
+    "__init__": 6,
+    "__main__": 6,
 }
 
 

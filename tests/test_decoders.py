@@ -1,14 +1,20 @@
 """Decoders: frames in (text as str, binary as bytes), records and problems out; then through a
-real WebSocket server, with `decoder="ndjson"` and with a function reading a binary format."""
+real WebSocket server, with `decode="ndjson"`, "msgpack", "gzip+json" and with a function reading a
+binary format."""
 
 from __future__ import annotations
 
+import gzip
 import struct
+import tracemalloc
+import zlib
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
+from datetime import datetime, timezone
 from types import MappingProxyType
 from typing import Any
 
+import msgpack  # type: ignore[import-untyped]
 import numpy as np
 import pytest
 from websockets.asyncio.server import ServerConnection
@@ -19,11 +25,16 @@ from livefeed._core.decode import (
     BINARY_FRAME,
     DECODE_ERROR,
     DECODERS,
+    MAX_INFLATED,
     NOT_AN_OBJECT,
+    NOT_COMPRESSED,
     NOT_JSON,
+    NOT_MSGPACK,
     TOO_LARGE,
     Decoder,
+    InflatingJsonDecoder,
     JsonDecoder,
+    MsgpackDecoder,
     NdjsonDecoder,
     Problem,
     Record,
@@ -71,7 +82,7 @@ def test_a_binary_frame_json_cannot_read_is_a_binary_frame_problem(frame: bytes)
     assert records == []
     assert [p.kind for p in problems] == [BINARY_FRAME]
     assert f"{len(frame)} bytes" in problems[0].message
-    assert "decoder=" in problems[0].message  # says what to do about it
+    assert "decode=" in problems[0].message  # says what to do about it
 
 
 def test_a_text_frame_json_cannot_read_is_still_not_json() -> None:
@@ -143,6 +154,219 @@ def test_each_ndjson_decoder_keeps_its_own_unfinished_line() -> None:
     assert first.decode('{"v": ') == ([], [])
     assert read_all(second, '{"w": 2}\n') == ([{"w": 2}], [])  # nothing of the first one's
     assert read_all(first, "1}\n") == ([{"v": 1}], [])
+
+
+# -- msgpack -------------------------------------------------------------------------------------
+
+
+def test_msgpack_reads_a_map_as_a_record_and_an_array_of_maps_as_records() -> None:
+    one = msgpack.packb({"t": 1, "v": 2.5, "s": "é"})
+    several = msgpack.packb([{"t": 2, "v": -1}, {"t": 3, "v": None}])
+    decoder = DECODERS["msgpack"]()
+    assert read_all(decoder, one, several) == (
+        [{"t": 1, "v": 2.5, "s": "é"}, {"t": 2, "v": -1}, {"t": 3, "v": None}],
+        [],
+    )
+    assert decoder.json_values is False  # its values are checked before column reading
+
+
+def test_msgpack_gives_bytes_ext_types_and_timestamps_as_utc_datetimes() -> None:
+    frame = msgpack.packb(
+        {
+            "t": msgpack.Timestamp(1_700_000_000, 250_000_000),
+            "raw": b"\x00\xff",
+            "ext": msgpack.ExtType(5, b"abc"),
+        }
+    )
+    [record], problems = MsgpackDecoder().decode(frame)
+    assert problems == []
+    assert record["t"] == datetime(2023, 11, 14, 22, 13, 20, 250_000, tzinfo=timezone.utc)
+    assert record["raw"] == b"\x00\xff"
+    assert record["ext"] == msgpack.ExtType(5, b"abc")
+
+
+def test_msgpack_turns_keys_that_are_not_text_into_str_at_any_depth() -> None:
+    frame = msgpack.packb(
+        {1: 10, "book": {0: {2.5: True}}, "levels": [{3: 4}], None: "nil", b"bin": 1},
+        strict_types=False,
+    )
+    assert MsgpackDecoder().decode(frame) == (
+        [{"1": 10, "book": {"0": {"2.5": True}}, "levels": [{"3": 4}], "None": "nil", b"bin": 1}],
+        [],
+    )
+
+
+def test_msgpack_timestamps_chart_as_times() -> None:
+    start = 1_700_000_000
+    frames = [
+        msgpack.packb({"t": msgpack.Timestamp(start + i, 0), "v": float(i)}) for i in range(3)
+    ]
+    feed = ChartData(ChartSpec(y=("v",), x="t", window=100))
+    decoder = DECODERS["msgpack"]()
+    for frame in frames:
+        feed.ingest(frame, decoder)
+    columns = feed.columns()
+    assert columns.is_time
+    assert columns.x.tolist() == [(start + i) * 1000.0 for i in range(3)]
+    assert columns.y.tolist() == [0.0, 1.0, 2.0]
+
+
+def test_msgpack_counts_values_that_are_not_maps() -> None:
+    assert read_all(
+        MsgpackDecoder(), msgpack.packb([{"v": 1}, 2, "x"]), msgpack.packb(5), msgpack.packb("s")
+    ) == ([{"v": 1}], [NOT_AN_OBJECT, NOT_AN_OBJECT, NOT_AN_OBJECT])
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        b"",
+        b"\xc1",  # a byte MessagePack never uses
+        msgpack.packb({"v": 1})[:-1],  # cut short
+        msgpack.packb({"v": 1}) + b"\x00",  # more than one value
+        b'{"v": 1}',  # JSON is not MessagePack
+        msgpack.packb({(1, 2): 3}),  # an array as a key: no dict can hold it
+        msgpack.packb({"s": b"\xff"}, use_bin_type=False),  # a string that is not UTF-8
+    ],
+)
+def test_bytes_that_are_not_one_msgpack_value_are_counted(frame: bytes) -> None:
+    decoder = MsgpackDecoder()
+    records, problems = decoder.decode(frame)
+    assert records == []
+    assert [p.kind for p in problems] == [NOT_MSGPACK]
+    assert f"{len(frame)} bytes is not MessagePack" in problems[0].message
+    assert decoder.decode(msgpack.packb({"v": 2})) == ([{"v": 2}], [])  # the next frame is read
+
+
+def test_a_text_frame_is_not_msgpack() -> None:
+    records, problems = MsgpackDecoder().decode('{"v": 1}')
+    assert records == []
+    assert [p.kind for p in problems] == [NOT_MSGPACK]
+    assert "text frame" in problems[0].message
+
+
+# -- gzip+json, deflate+json ---------------------------------------------------------------------
+
+
+def raw_deflate(data: bytes) -> bytes:
+    """`data` as raw deflate, with no zlib header or checksum (what several exchanges send)."""
+    compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
+def test_gzip_json_reads_what_the_json_decoder_reads() -> None:
+    decoder = DECODERS["gzip+json"]()
+    frames = [
+        gzip.compress(b'{"t": 1, "s": "\\u00e9"}'),
+        gzip.compress('[{"t": 2}, {"t": 3, "s": "€"}]'.encode()),
+        gzip.compress(b'{"t": 4}\n{"t": 5}\n'),  # newline-delimited
+        gzip.compress(b'{"t": 6}') + gzip.compress(b'\n{"t": 7}'),  # a gzip of two members
+    ]
+    assert read_all(decoder, *frames) == (
+        [
+            {"t": 1, "s": "é"},
+            {"t": 2},
+            {"t": 3, "s": "€"},
+            {"t": 4},
+            {"t": 5},
+            {"t": 6},
+            {"t": 7},
+        ],
+        [],
+    )
+    assert decoder.json_values is True
+
+
+def test_gzip_json_reads_text_frames_as_json_as_they_are() -> None:
+    decoder = DECODERS["gzip+json"]()
+    assert read_all(decoder, '{"t": 1}', gzip.compress(b'{"t": 2}'), "ping") == (
+        [{"t": 1}, {"t": 2}],
+        [NOT_JSON],
+    )
+
+
+@pytest.mark.parametrize(
+    "compress",
+    [zlib.compress, lambda data: zlib.compress(data, 9), raw_deflate],
+    ids=["zlib", "zlib-level-9", "raw"],
+)
+def test_deflate_json_reads_zlib_and_raw_deflate(compress: Any) -> None:
+    payload = b'[{"t": 1, "v": 10}, {"t": 2, "v": 20}]'
+    assert InflatingJsonDecoder("deflate").decode(compress(payload)) == (
+        [{"t": 1, "v": 10}, {"t": 2, "v": 20}],
+        [],
+    )
+
+
+def test_deflate_json_reads_raw_and_zlib_frames_mixed_on_one_connection() -> None:
+    decoder = DECODERS["deflate+json"]()
+    frames = [(raw_deflate if i % 2 else zlib.compress)(b'{"n": %d}' % i) for i in range(6)]
+    assert read_all(decoder, *frames, '{"n": 6}') == ([{"n": i} for i in range(7)], [])
+
+
+def test_deflate_json_reads_a_raw_stream_that_ends_at_a_flush() -> None:
+    # Some servers end each message with a sync flush instead of a final block.
+    compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    frame = compressor.compress(b'{"v": 1}') + compressor.flush(zlib.Z_SYNC_FLUSH)
+    assert InflatingJsonDecoder("deflate").decode(frame) == ([{"v": 1}], [])
+
+
+@pytest.mark.parametrize("method", ["gzip", "deflate"])
+@pytest.mark.parametrize(
+    "frame",
+    [b"not compressed at all", b"", gzip.compress(b'{"v": 1}')[:10], b"\x1f\x8b\x08garbage"],
+    ids=["text-bytes", "empty", "header-only", "bad-gzip"],
+)
+def test_bytes_that_do_not_inflate_are_not_compressed(method: str, frame: bytes) -> None:
+    decoder = InflatingJsonDecoder(method)
+    records, problems = decoder.decode(frame)
+    assert records == []
+    assert [p.kind for p in problems] == [NOT_COMPRESSED]
+    assert f"{len(frame)} bytes is not {method}" in problems[0].message
+    good = gzip.compress(b'{"v": 2}') if method == "gzip" else raw_deflate(b'{"v": 2}')
+    assert decoder.decode(good) == ([{"v": 2}], [])  # the next frame is read
+
+
+def test_an_inflated_frame_that_is_not_json_is_counted_by_the_json_reader() -> None:
+    assert read_all(DECODERS["gzip+json"](), gzip.compress(b"hello")) == ([], [BINARY_FRAME])
+
+
+def test_a_frame_inflating_beyond_max_inflated_is_too_large() -> None:
+    assert MAX_INFLATED == 64 * 2**20
+    at_bound = b"{}" + b" " * (MAX_INFLATED - 2)  # JSON padded with blanks: it compresses well
+    decoder = DECODERS["gzip+json"]()
+    assert decoder.decode(gzip.compress(at_bound)) == ([{}], [])
+    bomb = gzip.compress(at_bound + b" ")
+    assert len(bomb) < MAX_INFLATED // 500
+    records, problems = decoder.decode(bomb)
+    assert records == []
+    assert [p.kind for p in problems] == [TOO_LARGE]
+    assert f"more than {MAX_INFLATED:,} bytes" in problems[0].message
+
+
+@pytest.mark.parametrize("method", ["gzip", "deflate"])
+def test_max_inflated_bounds_each_decoder(method: str) -> None:
+    decoder = InflatingJsonDecoder(method, max_inflated=100)
+    compress = gzip.compress if method == "gzip" else raw_deflate
+    fits = b'{"v": 1}' + b" " * 92
+    assert decoder.decode(compress(fits)) == ([{"v": 1}], [])
+    assert [p.kind for p in decoder.decode(compress(fits + b" "))[1]] == [TOO_LARGE]
+
+
+def test_a_bomb_is_stopped_without_inflating_it() -> None:
+    # 1 GiB of zeros in 1,024 gzip members of one MiB each: about a megabyte of frame. Inflating
+    # it whole would take a gigabyte of memory; the bound must stop it long before.
+    member = gzip.compress(bytes(2**20))
+    bomb = member * 1024
+    decoder = DECODERS["gzip+json"]()
+    tracemalloc.start()
+    try:
+        records, problems = decoder.decode(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (records, [p.kind for p in problems]) == ([], [TOO_LARGE])
+    assert peak < 2 * MAX_INFLATED
 
 
 # -- a user's function ---------------------------------------------------------------------------
@@ -225,19 +449,131 @@ def test_a_mapping_that_cannot_be_read_is_a_decode_error() -> None:
     assert "KeyError" in problems[0].message
 
 
+def test_a_dict_of_columns_gives_one_record_per_row() -> None:
+    returned = {"t": [1, 2, 3], "v": np.array([0.5, 1.5, 2.5]), "s": ("a", "b", "c")}
+    records, problems = decoder_factory(lambda frame: returned)().decode("frame")
+    assert problems == []
+    assert records == [
+        {"t": 1, "v": 0.5, "s": "a"},
+        {"t": 2, "v": 1.5, "s": "b"},
+        {"t": 3, "v": 2.5, "s": "c"},
+    ]
+    assert type(records[0]["v"]) is np.float64  # kept as it is: coercion reads numpy scalars
+
+
+@pytest.mark.parametrize(
+    ("returned", "records"),
+    [
+        ({"t": [], "v": np.array([])}, []),  # columns of no rows: no record
+        ({}, [{}]),  # no values: one empty record, as before
+        ({"t": 1, "bids": [1, 2], "asks": [3, 4]}, [{"t": 1, "bids": [1, 2], "asks": [3, 4]}]),
+        ({"bids": [1, 2], "asks": [3, 4]}, [{"bids": 1, "asks": 3}, {"bids": 2, "asks": 4}]),
+        ([{"bids": [1, 2], "asks": [3, 4]}], [{"bids": [1, 2], "asks": [3, 4]}]),  # [record]
+    ],
+    ids=["empty-columns", "empty-dict", "a-scalar", "all-lists", "in-a-list"],
+)
+def test_a_dict_is_columns_only_when_every_value_is_a_column(
+    returned: object, records: list[Record]
+) -> None:
+    assert decoder_factory(lambda frame: returned)().decode("frame") == (records, [])
+
+
+def test_a_dict_holding_a_2d_array_is_one_record() -> None:
+    returned = {"m": np.eye(2), "v": [1, 2]}
+    records, problems = decoder_factory(lambda frame: returned)().decode("frame")
+    assert problems == []
+    assert len(records) == 1
+    assert records[0] is returned
+
+
+def test_columns_of_unequal_lengths_are_counted_with_their_lengths() -> None:
+    returned = {"t": [1, 2, 3], "v": np.array([1.0, 2.0])}
+    records, problems = decoder_factory(lambda frame: returned)().decode("frame")
+    assert records == []
+    assert [p.kind for p in problems] == [NOT_AN_OBJECT]
+    assert "t: 3" in problems[0].message
+    assert "v: 2" in problems[0].message
+
+
+def test_a_column_of_times_keeps_its_values_as_times() -> None:
+    times = np.array(["2024-01-01T00:00:00", "2024-01-01T00:00:01"], dtype="datetime64[s]")
+    feed = ChartData(ChartSpec(y=("v",), x="t", window=100))
+    feed.ingest("frame", decoder_factory(lambda frame: {"t": times, "v": [1.0, 2.0]})())
+    columns = feed.columns()
+    assert columns.is_time
+    assert columns.x.tolist() == [1_704_067_200_000.0, 1_704_067_201_000.0]
+
+
+def test_a_structured_array_gives_one_record_per_element_by_field_name() -> None:
+    array = np.array(
+        [(1.0, 10, b"a"), (2.0, 20, b"b"), (3.0, 30, b"c")],
+        dtype=[("t", "f8"), ("v", "i4"), ("s", "S1")],
+    )
+    records, problems = decoder_factory(lambda frame: array)().decode(b"frame")
+    assert problems == []
+    assert records == [
+        {"t": 1.0, "v": 10, "s": b"a"},
+        {"t": 2.0, "v": 20, "s": b"b"},
+        {"t": 3.0, "v": 30, "s": b"c"},
+    ]
+    assert type(records[0]["v"]) is np.int32
+
+
+def test_a_structured_array_of_a_binary_format_charts() -> None:
+    # The way many binary feeds are read: numpy.frombuffer with the layout of one record.
+    layout = np.dtype([("t", "<f8"), ("v", "<f4")])
+    frame = np.array([(1.0, 0.5), (2.0, 1.5)], dtype=layout).tobytes()
+    feed = ChartData(ChartSpec(y=("v",), x="t", x_type="number", window=100))
+    feed.ingest(frame, decoder_factory(lambda raw: np.frombuffer(raw, dtype=layout))())
+    columns = feed.columns()
+    assert columns.x.tolist() == [1.0, 2.0]
+    assert columns.y.tolist() == [0.5, 1.5]
+
+
+def test_a_2d_array_gives_records_keyed_by_column_number() -> None:
+    array = np.array([[1.0, 10.0, -1.0], [2.0, 20.0, -2.0]])
+    records, problems = decoder_factory(lambda frame: array)().decode("frame")
+    assert problems == []
+    assert records == [{"0": 1.0, "1": 10.0, "2": -1.0}, {"0": 2.0, "1": 20.0, "2": -2.0}]
+    feed = ChartData(ChartSpec(y=("1",), x="0", x_type="number", window=100))
+    feed.ingest("frame", decoder_factory(lambda frame: array)())
+    assert feed.columns().y.tolist() == [10.0, 20.0]
+
+
+@pytest.mark.parametrize(
+    "array", [np.arange(3.0), np.zeros((2, 2, 2)), np.float64(1.0)], ids=["1-d", "3-d", "scalar"]
+)
+def test_an_array_of_another_shape_is_counted(array: Any) -> None:
+    records, problems = decoder_factory(lambda frame: array)().decode("frame")
+    assert records == []
+    assert [p.kind for p in problems] == [NOT_AN_OBJECT]
+    if isinstance(array, np.ndarray):
+        assert f"{array.ndim}-D array" in problems[0].message
+        assert "structured" in problems[0].message and "2-D" in problems[0].message
+
+
 # -- names ---------------------------------------------------------------------------------------
 
 
+KNOWN = r"known decoders are 'deflate\+json', 'gzip\+json', 'json', 'msgpack', 'ndjson'"
+
+
 def test_an_unknown_name_is_refused_with_the_known_ones() -> None:
-    with pytest.raises(ValueError, match=r"unknown decoder 'msgpack'.*'json', 'ndjson'"):
-        decoder_factory("msgpack")
-    with pytest.raises(TypeError, match="decoder= takes"):
+    with pytest.raises(ValueError, match=r"unknown decoder 'protobuf'; " + KNOWN):
+        decoder_factory("protobuf")
+    with pytest.raises(TypeError, match="decode= takes"):
         decoder_factory(42)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("name", ["msgpack", "gzip+json", "deflate+json"])
+def test_each_built_in_name_makes_a_fresh_decoder(name: str) -> None:
+    make = decoder_factory(name)
+    assert make() is not make()
+
+
 def test_a_chart_with_an_unknown_decoder_is_refused_in_the_cell() -> None:
-    with pytest.raises(ValueError, match=r"known decoders are 'json', 'ndjson'"):
-        LiveChart(None, decoder="msgpack")
+    with pytest.raises(ValueError, match=KNOWN):
+        LiveChart("ws://127.0.0.1:9/", decode="protobuf")
 
 
 @pytest.fixture
@@ -299,7 +635,7 @@ def test_a_chart_reads_ndjson_split_across_frames(charts: list[LiveChart]) -> No
         await connection.wait_closed()
 
     with FeedServer(send) as server:
-        chart = LiveChart(server.url(), x="t", y="v", decoder="ndjson")
+        chart = LiveChart(server.url(), x="t", y="v", decode="ndjson")
         charts.append(chart)
         wait_for(lambda: chart.stats["points"] == 5, what="five points")
         stats = chart.stats
@@ -316,13 +652,51 @@ def test_a_chart_reads_a_binary_format_with_a_function(charts: list[LiveChart]) 
         await connection.wait_closed()
 
     with FeedServer(send) as server:
-        chart = LiveChart(server.url(), x="t", y="v", x_type="number", decoder=unpack)
+        chart = LiveChart(server.url(), x="t", y="v", x_type="number", decode=unpack)
         charts.append(chart)
         wait_for(lambda: chart.stats["messages"] == 5, what="five messages")
         stats = chart.stats
     assert chart.data["value"].tolist() == [0.0, 1.5, 3.0, 4.5]
     assert stats["error_kinds"] == {DECODE_ERROR: 1}
     assert "unpack requires a buffer of 16 bytes" in stats["last_error"]
+
+
+def test_a_chart_reads_msgpack_frames(charts: list[LiveChart]) -> None:
+    async def send(connection: ServerConnection) -> None:
+        await connection.send(msgpack.packb({"t": 1, "v": 10.0}))
+        await connection.send(msgpack.packb([{"t": 2, "v": 20.0}, {"t": 3, "v": 30.0}]))
+        await connection.send('{"t": 4, "v": 40.0}')  # a text frame: counted
+        await connection.send(msgpack.packb({1: 5, 2: 50.0}))  # keys that are not text
+        await connection.wait_closed()
+
+    with FeedServer(send) as server:
+        left = LiveChart(server.url(), x="t", y="v", x_type="number", decode="msgpack")
+        charts.append(left)
+        right = LiveChart(server.url(), x="1", y="2", x_type="number", decode="msgpack")
+        charts.append(right)
+        wait_for(lambda: left.stats["messages"] == 4, what="four messages")
+        wait_for(lambda: right.stats["points"] == 1, what="the point of integer keys")
+        stats = left.stats
+    assert left.data["value"].tolist() == [10.0, 20.0, 30.0]
+    assert right.data["value"].tolist() == [50.0]
+    assert stats["error_kinds"] == {NOT_MSGPACK: 1, "missing_field": 1}, stats["last_error"]
+
+
+def test_a_chart_reads_compressed_json_and_uncompressed_text(charts: list[LiveChart]) -> None:
+    async def send(connection: ServerConnection) -> None:
+        await connection.send(gzip.compress(b'{"t": 1, "v": 10}'))
+        await connection.send('{"t": 2, "v": 20}')  # uncompressed, as a text frame
+        await connection.send(b"\x00garbage")  # binary, not gzip: counted
+        await connection.send(gzip.compress(b'[{"t": 3, "v": 30}, {"t": 4, "v": 40}]'))
+        await connection.wait_closed()
+
+    with FeedServer(send) as server:
+        chart = LiveChart(server.url(), x="t", y="v", x_type="number", decode="gzip+json")
+        charts.append(chart)
+        wait_for(lambda: chart.stats["messages"] == 4, what="four messages")
+        stats = chart.stats
+    assert chart.data["value"].tolist() == [10, 20, 30, 40]
+    assert stats["error_kinds"] == {NOT_COMPRESSED: 1}, stats["last_error"]
 
 
 def test_each_connection_starts_with_a_fresh_decoder(charts: list[LiveChart]) -> None:
@@ -341,7 +715,7 @@ def test_each_connection_starts_with_a_fresh_decoder(charts: list[LiveChart]) ->
             server.url(),
             x="t",
             y="v",
-            decoder="ndjson",
+            decode="ndjson",
             reconnect="always",
             backoff=0.01,
             max_backoff=0.01,

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -474,3 +475,47 @@ def test_example_notebooks_run_top_to_bottom(path: Path, tmp_path: Path) -> None
         if out.output_type == "error"
     ]
     assert errors == []
+
+
+def get_history(demo: DemoHandle, query: str) -> tuple[int, Any]:
+    """GET a history endpoint over plain HTTP: its status and its JSON (or text) body."""
+    import urllib.error
+    import urllib.request
+
+    url = demo.url(query).replace("ws://", "http://", 1)
+    try:
+        with urllib.request.urlopen(url, timeout=TIMEOUT) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read().decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "key", "names"), [("/ticker", "symbol", SYMBOLS), ("/sensors", "sensor", SENSORS)]
+)
+def test_history_gives_one_message_per_second_per_name_before_live(
+    demo: DemoHandle, path: str, key: str, names: tuple[str, ...]
+) -> None:
+    before = time.time() * 1000
+    status, past = get_history(demo, f"{path}/history?seconds=30")
+    after = time.time() * 1000
+    assert status == 200
+    assert len(past) == 30 * len(names)
+    assert [m[key] for m in past[: len(names)]] == list(names)
+    stamps = sorted({m["ts"] for m in past})
+    assert len(stamps) == 30
+    assert {b - a for a, b in itertools.pairwise(stamps)} == {1000}
+    # The newest is one second before the request was answered.
+    assert before - 1000 <= stamps[-1] + 1 and stamps[-1] <= after - 1000 + 1
+    with connect(demo.url(path), open_timeout=TIMEOUT) as ws:
+        first_live = receive(ws, 1)[0]
+    if key == "symbol":  # history joins live prices without a jump
+        last = {m["symbol"]: m["price"] for m in past if m["ts"] == stamps[-1]}
+        assert abs(last[first_live["symbol"]] / first_live["price"] - 1) < 0.05
+
+
+@pytest.mark.parametrize("query", ["seconds=0", "seconds=abc", "seconds=3601"])
+def test_history_refuses_a_bad_length(demo: DemoHandle, query: str) -> None:
+    status, text = get_history(demo, f"/ticker/history?{query}")
+    assert status == 400
+    assert "seconds must be" in text

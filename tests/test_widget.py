@@ -257,7 +257,7 @@ def test_window_bounds_what_python_keeps(charts: list[LiveChart]) -> None:
         ({"url": "ws://h/", "ssl": ssl.create_default_context()}, ValueError, "wss://"),
         ({"ssl": ssl.create_default_context()}, ValueError, "wss://"),
         ({"url": "wss://h/", "ssl": 42}, TypeError, "SSLContext or a CA file"),
-        ({"url": 42}, TypeError, "URL or None"),
+        ({"url": 42}, TypeError, "URL, a Feed, or None"),
         ({"backoff": 0}, ValueError, "backoff must be a positive number"),
         ({"backoff": float("nan")}, ValueError, "backoff"),
         ({"backoff": 5, "max_backoff": 1}, ValueError, "at least backoff"),

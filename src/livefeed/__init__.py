@@ -3,7 +3,8 @@
 Only new points travel to the browser, as binary, in bounded batches, into bounded buffers.
 """
 
+from ._feed import Feed
 from ._widget import LiveChart
 
-__all__ = ["LiveChart", "__version__"]
+__all__ = ["Feed", "LiveChart", "__version__"]
 __version__ = "0.1.0"

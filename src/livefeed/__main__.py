@@ -5,6 +5,12 @@
 source's address. Ctrl-C (or SIGTERM) stops both. Exit status: 0 after a clean stop, JupyterLab's
 own status if it exits by itself, 1 for a missing JupyterLab or notebook, 2 for usage errors and
 an address that cannot be bound.
+
+``livefeed record URL FILE`` connects to a WebSocket feed (reconnecting as charts do) and appends
+every frame it receives to a recording, until Ctrl-C; see `run_record`.
+
+``livefeed replay FILE --port N`` serves a recording (``.lfrec``, made with ``record=``) as a
+WebSocket feed, with its recorded timing, until Ctrl-C; see `run_replay`.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from types import FrameType
 from typing import IO
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from livefeed._recording import RecordingReader, check_speed
+from livefeed._replay_server import serve_in_thread as serve_replay
 from livefeed.demo import PATHS, DemoHandle, serve_in_thread
 
 DEFAULT_PORT = 8765
@@ -95,7 +103,64 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start JupyterLab without opening a web browser",
     )
+    replay = commands.add_parser(
+        "replay",
+        help="serve a recording (.lfrec) as a WebSocket feed",
+        description=(
+            "Serve the frames of a recording made with record= as a WebSocket feed: every "
+            "client that connects, on any path, gets them with their recorded timing and type, "
+            "then a normal close (or, with --loop, the recording again). Ctrl-C stops."
+        ),
+    )
+    replay.add_argument("file", type=Path, metavar="FILE", help="the recording to serve")
+    replay.add_argument(
+        "--port",
+        type=_port,
+        required=True,
+        help="port to listen on; 0 picks a free one",
+    )
+    replay.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: %(default)s)",
+    )
+    replay.add_argument(
+        "--speed",
+        type=_speed,
+        default=1.0,
+        help="how many times faster than recorded (default: %(default)s)",
+    )
+    replay.add_argument(
+        "--loop",
+        action="store_true",
+        help="start the recording over at its end instead of closing the connection",
+    )
+    record = commands.add_parser(
+        "record",
+        help="record a WebSocket feed's frames to a file (.lfrec)",
+        description=(
+            "Connect to a WebSocket feed and append every frame it sends, with its arrival "
+            "time, to FILE until Ctrl-C. Reconnects with backoff when the connection drops. "
+            "Credentials in the URL are used, never written."
+        ),
+    )
+    record.add_argument("url", metavar="URL", help="the ws:// or wss:// feed to record")
+    record.add_argument("file", type=Path, metavar="FILE", help="the recording to append to")
+    record.add_argument(
+        "--subscribe",
+        default=None,
+        help="text to send after every connect (a subscription)",
+    )
     return parser
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+        check_speed(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"speed must be a number above 0, not {text!r}") from None
+    return value
 
 
 def _port(text: str) -> int:
@@ -123,8 +188,91 @@ def main(argv: Sequence[str] | None = None) -> int:
             browser=not args.no_browser,
             lab_args=[arg for arg in extra if arg != "--"],
         )
+    if args.command == "record":
+        return run_record(args.url, args.file, subscribe=args.subscribe)
+    if args.command == "replay":
+        return run_replay(
+            args.file, host=args.host, port=args.port, speed=args.speed, loop=args.loop
+        )
     parser.print_help(sys.stderr)
     return 2
+
+
+def run_record(url: str, path: Path, *, subscribe: str | None) -> int:
+    """Record the feed at ``url`` into ``path`` until Ctrl-C (or SIGTERM); returns the exit status.
+
+    Prints one line when recording starts and, on stop, how many frames were written. Exit
+    status: 0 after a clean stop, 1 when the feed refuses us for good (HTTP 4xx, an untrusted
+    certificate) or the file cannot be written, 2 for a URL that is not ws:// or wss://.
+    """
+    from livefeed._feed import Feed  # the widget stack is needed only here
+
+    try:
+        feed = Feed(url, subscribe=subscribe, record=path)
+    except (TypeError, ValueError) as exc:
+        _error(str(exc))
+        return 2
+    except OSError as exc:
+        _error(f"cannot write {path}: {exc.strerror or exc}")
+        return 1
+    status = 0
+    with _interrupt_on_sigterm():
+        print(f"livefeed record: {feed.url} -> {path}. Press Ctrl-C to stop.", flush=True)
+        try:
+            while feed.status != "error" or feed.stats["retry_in"] is not None:
+                threading.Event().wait(0.5)
+            _error(f"the feed refused us: {feed.stats['last_error']}")
+            status = 1
+        except KeyboardInterrupt:
+            print("\nStopping the recording ...", file=sys.stderr, flush=True)
+        finally:
+            feed.close()
+    print(f"{feed.stats['recorded']:,} frames recorded in {path}", flush=True)
+    return status
+
+
+def run_replay(path: Path, *, host: str, port: int, speed: float, loop: bool) -> int:
+    """Serve the recording at ``path`` until Ctrl-C (or SIGTERM); returns the exit status.
+
+    The first line printed names the URL served (with the real port when ``port`` is 0). Exit
+    status: 0 after a clean stop, 1 for a file that cannot be read or is not a recording, 2 for an
+    address that cannot be bound.
+    """
+    try:
+        with RecordingReader(path) as reader:
+            header = reader.header
+    except ValueError as exc:
+        _error(str(exc))
+        return 1
+    except OSError as exc:
+        _error(f"cannot read {path}: {exc.strerror or exc}")
+        return 1
+    try:
+        handle = serve_replay(path, host, port, speed=speed, loop=loop)
+    except OSError as exc:
+        _error(f"cannot listen on {_hostport(host, port)}: {_describe(exc)}")
+        return 2
+    except ValueError as exc:  # the file changed since it was checked
+        _error(str(exc))
+        return 1
+    with handle, _interrupt_on_sigterm():
+        print(f"livefeed replay: {handle.url()}", flush=True)
+        recorded = f" (recorded from {header.source})" if header.source else ""
+        then = "starts over" if loop else "closes"
+        print(
+            f"Serving {path.name}{recorded} at {speed:g}x speed; each client gets the recording, "
+            f"then the connection {then}. Press Ctrl-C to stop.",
+            flush=True,
+        )
+        try:
+            # Wake up now and then: on some platforms a blocked join does not see Ctrl-C.
+            while not handle.join(timeout=0.5):
+                pass
+        except KeyboardInterrupt:
+            print("\nStopping the replay ...", file=sys.stderr, flush=True)
+            return 0
+    _error("the replay server stopped unexpectedly.")
+    return 1
 
 
 def run_demo(

@@ -109,6 +109,12 @@ class ChartData:
             else:
                 self._pipeline.feed_records(prepared, now_ms)
 
+    def push_history(self, rows: object) -> None:
+        """Take rows of history (as `push` does), keeping only points newer than the newest
+        point already held in their series: history fetched again after a reconnect fills the
+        gap without repeating points. Raises like `push`."""
+        self.push(rows)
+
     def note(self, kind: str, message: str) -> None:
         """Count a problem met outside the pipeline, and show it as the last error.
 

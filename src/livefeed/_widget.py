@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import json
 import os
 import ssl as ssl_module
 import time
@@ -11,21 +10,20 @@ import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
-from urllib.parse import urlsplit
 
 import anywidget
 import traitlets
 
 from ._chartdata import ChartData, Status
 from ._core.coerce import XKind
-from ._core.decode import UserFunction, decoder_factory
+from ._core.decode import UserFunction
 from ._core.pipeline import INTERNAL, ChartSpec
+from ._feed import Feed, History, Transform, check_connection_options, check_url, ssl_context
 from ._orphans import current_cell
 from ._outbox import ChartState, Outbox, TokenBucket
-from ._redact import Redactor, public_url
 from ._runtime import get_runtime
 from ._snapshot import SNAPSHOT_POINTS, snapshot_trait
-from ._sources import ConnectOptions, PushSource, Reconnect, Source, WebSocketSource
+from ._sources import PushSource, Reconnect
 from ._wire import encode, is_sync_request
 
 if TYPE_CHECKING:
@@ -37,20 +35,6 @@ _STATIC = Path(__file__).parent / "static"
 # What push() takes (see `_rows.prepare_rows`): a dict (one row), a list of dicts, a dict of
 # equal-length columns (lists, numpy arrays, Series), or a DataFrame.
 Rows = Union[Mapping[str, Any], Sequence[Mapping[str, Any]], "pd.DataFrame"]
-
-
-def _ssl_context(
-    ssl: ssl_module.SSLContext | str | Path | None, url: str
-) -> ssl_module.SSLContext | None:
-    if ssl is None:
-        return None
-    if urlsplit(url).scheme != "wss":
-        raise ValueError("ssl= applies to wss:// URLs only; this URL is not encrypted")
-    if isinstance(ssl, ssl_module.SSLContext):
-        return ssl
-    if not isinstance(ssl, (str, Path)):
-        raise TypeError(f"ssl= takes an ssl.SSLContext or a CA file, not {type(ssl).__name__}")
-    return ssl_module.create_default_context(cafile=str(ssl))
 
 
 def _asset(name: str) -> str | Path:
@@ -72,31 +56,28 @@ def _asset(name: str) -> str | Path:
 
 
 class LiveChart(anywidget.AnyWidget):
-    """A chart of a live feed: connects to a WebSocket URL and draws every point it sends.
+    """A chart of a live feed: draws every point its source sends.
 
-    Each message (a JSON object, an array of objects, or newline-delimited objects) gives one point
-    per `y` field per object: `x` is a field (numbers, numeric strings, epoch s/ms/µs/ns or ISO-8601
-    times) or arrival time when None; `group_by` makes one series per distinct value of a field.
-    Field names may be dotted paths into nested JSON. `window` bounds the points kept per series, in
-    Python and in the browser. With `url=None` the chart is fed only by `push()`.
+    The source is a WebSocket URL (the chart then has a `Feed` of its own), a `Feed` shared with
+    other charts (one upstream connection for all of them), or None: the chart is then fed only
+    by `push()`. `push()` works on every chart, to add history before or after live points.
 
-    `decoder` reads the frames: "json" (the default, as above), "ndjson" (frames are pieces of one
-    newline-delimited stream; a record split across frames is joined), or a function
-    `frame -> dict | list[dict]` for any other format (a binary frame comes as bytes); what the
-    function raises is counted as `decode_error`. Each connection gets a fresh decoder.
+    Each record gives one point per `y` field: `x` is a field (numbers, numeric strings, epoch
+    s/ms/µs/ns or ISO-8601 times) or arrival time when None; `group_by` makes one series per
+    distinct value of a field. Field names may be dotted paths into nested JSON. `window` bounds
+    the points kept per series, in Python and in the browser.
 
-    Connection: `subscribe` (a str, or anything JSON-serialisable) is sent after every connect;
-    `headers` go with the handshake and never reach the browser or a saved notebook. `reconnect`
-    (True, False or "always", which also reconnects after a normal close) with exponential backoff
-    from `backoff` to `max_backoff` seconds; `ping_interval`/`ping_timeout` detect a dead server;
-    `max_size` bounds one message in bytes; `ssl` is an `ssl.SSLContext` or a CA file for `wss://`;
-    `open_timeout` bounds each connection attempt in seconds.
+    With a URL, every option of `Feed` may be given here too (`decode`, `transform`, `subscribe`,
+    `headers`, `history`, `record`, `reconnect`, `backoff`, `max_backoff`, `ping_interval`,
+    `ping_timeout`, `max_size`, `ssl`, `open_timeout`: see `Feed`); with a `Feed` they belong to
+    the feed, and giving one here is a TypeError.
 
     Credentials (the URL's user, password and query, every header value) never reach `stats`,
     the page or a saved notebook: every error text is masked before it is kept.
 
     When the cell that made a chart runs again and nothing holds the old chart any more (no
-    variable, no container), the old chart stops its feed and closes within a few seconds.
+    variable, no container), the old chart stops and closes within a few seconds; a feed of its
+    own closes with it, a shared feed goes on.
     """
 
     _esm = _asset("widget.js")
@@ -116,7 +97,7 @@ class LiveChart(anywidget.AnyWidget):
 
     def __init__(
         self,
-        url: str | None = None,
+        url: str | Feed | None = None,
         *,
         y: str | Sequence[str] = "value",
         x: str | None = None,
@@ -127,6 +108,10 @@ class LiveChart(anywidget.AnyWidget):
         x_type: XKind = "auto",
         subscribe: object = None,
         headers: Mapping[str, str] | None = None,
+        decode: str | UserFunction = "json",
+        transform: Transform | None = None,
+        history: History | None = None,
+        record: str | Path | None = None,
         reconnect: Reconnect = True,
         backoff: float = 0.5,
         max_backoff: float = 30.0,
@@ -135,7 +120,6 @@ class LiveChart(anywidget.AnyWidget):
         max_size: int | None = 4 * 2**20,
         ssl: ssl_module.SSLContext | str | Path | None = None,
         open_timeout: float = 10.0,
-        decoder: str | UserFunction = "json",
         **unknown: object,
     ) -> None:
         if unknown:
@@ -144,9 +128,31 @@ class LiveChart(anywidget.AnyWidget):
                 f"LiveChart() got unexpected keyword argument(s) {', '.join(sorted(unknown))}; "
                 f"valid ones are: url, {valid}"
             )
-        _check_options(
-            url,
-            x_type=x_type,
+        connection = {
+            "subscribe": subscribe,
+            "headers": headers,
+            "decode": decode,
+            "transform": transform,
+            "history": history,
+            "record": record,
+            "reconnect": reconnect,
+            "backoff": backoff,
+            "max_backoff": max_backoff,
+            "ping_interval": ping_interval,
+            "ping_timeout": ping_timeout,
+            "max_size": max_size,
+            "ssl": ssl,
+            "open_timeout": open_timeout,
+        }
+        given = [name for name, value in connection.items() if value != _DEFAULTS[name]]
+        if x_type not in ("auto", "time", "number"):
+            raise ValueError(f"x_type must be 'auto', 'time' or 'number', not {x_type!r}")
+        if type(height) is not int or height < 1:
+            raise ValueError(f"height must be a positive number of pixels, not {height!r}")
+        y_fields = (y,) if isinstance(y, str) else tuple(y)
+        spec = ChartSpec(y=y_fields, x=x, group_by=group_by, window=window, x_type=x_type)
+        # Values are checked whatever the source, so that a wrong one is named as such.
+        check_connection_options(
             reconnect=reconnect,
             backoff=backoff,
             max_backoff=max_backoff,
@@ -154,19 +160,40 @@ class LiveChart(anywidget.AnyWidget):
             ping_timeout=ping_timeout,
             max_size=max_size,
             open_timeout=open_timeout,
-            height=height,
         )
-        make_decoder = decoder_factory(decoder)  # an unknown name raises here, naming the known
-        y_fields = (y,) if isinstance(y, str) else tuple(y)
-        spec = ChartSpec(y=y_fields, x=x, group_by=group_by, window=window, x_type=x_type)
-        self._data = feed = ChartData(spec, Redactor(url, headers))
-        ssl_context = _ssl_context(ssl, url or "")
+        if url is not None and not isinstance(url, (str, Feed)):
+            raise TypeError(
+                f"url must be a ws:// or wss:// URL, a Feed, or None, not {type(url).__name__}"
+            )
+        if isinstance(url, str):
+            check_url(url)
+        ssl_context(ssl, url if isinstance(url, str) else "")
+        feed: Feed | None
+        if isinstance(url, Feed):
+            if given:
+                raise TypeError(
+                    f"{', '.join(given)}: connection options belong to the Feed; "
+                    "give them to Feed(...) rather than to a chart of it"
+                )
+            if url.closed:
+                raise ValueError("this Feed is closed: make a new Feed")
+            feed, owns_feed = url, False
+        elif url is None:
+            if given:
+                raise TypeError(
+                    f"{', '.join(given)}: connection options need a URL; "
+                    "a chart without one is fed by push()"
+                )
+            feed, owns_feed = None, False
+        else:
+            feed, owns_feed = Feed(url, **connection), True  # type: ignore[arg-type]
+        self._data = data = ChartData(spec)
         super().__init__(
-            source="" if url is None else public_url(url),
+            source="" if feed is None else feed.url,
             title=title,
             height=height,
             window=spec.window,
-            x_kind=feed.x_kind,
+            x_kind=data.x_kind,
             x_label=x or "time",
             y_label=", ".join(y_fields),
         )
@@ -180,28 +207,17 @@ class LiveChart(anywidget.AnyWidget):
         self._rate = 0.0
         self.on_msg(self._on_view_message)
         self._runtime = runtime = get_runtime()
-        source: Source = PushSource()
-        if url is not None:
-            source = WebSocketSource(
-                ConnectOptions(
-                    url=url,
-                    headers=dict(headers) if headers else None,
-                    subscribe=_subscribe_text(subscribe),
-                    reconnect=reconnect,
-                    backoff=backoff,
-                    max_backoff=max_backoff,
-                    ping_interval=ping_interval,
-                    ping_timeout=ping_timeout,
-                    max_size=max_size,
-                    ssl=ssl_context,
-                    open_timeout=open_timeout,
-                    decoder=make_decoder,
-                )
-            )
-        self._source = source
-        source.start(runtime, feed)
-        # A chart that is garbage-collected must not leave its connection behind.
-        weakref.finalize(self, source.stop_soon)
+        self._feed = feed
+        self._owns_feed = owns_feed
+        self._push_source: PushSource | None = None
+        if feed is None:
+            self._push_source = PushSource()
+            self._push_source.start(runtime, data)
+        else:
+            feed.attach(data)
+        # A chart that is garbage-collected must not leave its records flowing (nor, when the
+        # feed is its own, its connection open). The finaliser holds the feed, not the chart.
+        weakref.finalize(self, _let_go, feed, data, owns_feed)
         runtime.add(self)
 
     @traitlets.validate("window")
@@ -275,7 +291,7 @@ class LiveChart(anywidget.AnyWidget):
         keeps showing the last data, and a notebook saved now carries it. `push()` then raises.
         """
         self._closed = True
-        self._source.stop()
+        self._let_go(wait=True)
         self._data.set_status("closed")
         # The periodic snapshot may be seconds old; a notebook saved (or executed by nbconvert)
         # right after stop() must carry the final data.
@@ -286,7 +302,7 @@ class LiveChart(anywidget.AnyWidget):
         and its memory is freed. `Widget.close_all()` ends livefeed charts the same way. To stop
         the feed and keep the picture, use `stop()`.
         """
-        if getattr(self, "_source", None) is None:  # __init__ failed before the chart existed
+        if getattr(self, "_data", None) is None:  # __init__ failed before the chart existed
             super().close()
             return
         if not self._closed:
@@ -295,10 +311,29 @@ class LiveChart(anywidget.AnyWidget):
 
     def __del__(self) -> None:
         # ipywidgets closes a widget when it is collected; never block on the loop here.
-        source = getattr(self, "_source", None)  # absent if __init__ failed early
-        if source is not None:
-            source.stop_soon()
+        if getattr(self, "_data", None) is not None:  # absent if __init__ failed early
+            self._let_go(wait=False)
         super().close()
+
+    @property
+    def feed(self) -> Feed | None:
+        """The feed this chart draws (its own when made with a URL), or None for push() only."""
+        return self._feed
+
+    def _let_go(self, wait: bool) -> None:
+        """Take no more records: leave a shared feed, end a feed of its own (waiting for its
+        close frame when `wait`, which must then not run on the loop thread)."""
+        feed = self._feed
+        if feed is None:
+            if self._push_source is not None:
+                self._push_source.stop_soon()
+            return
+        feed.detach(self._data)
+        if self._owns_feed:
+            if wait:
+                feed.close()
+            else:
+                feed.close_soon()
 
     def _close_widget(self) -> None:
         self._runtime.discard(self)
@@ -316,7 +351,7 @@ class LiveChart(anywidget.AnyWidget):
         its memory goes with it.
         """
         self._closed = True
-        self._source.stop_soon()
+        self._let_go(wait=False)
         self._data.set_status("closed")
         self._close_widget()
 
@@ -383,53 +418,15 @@ _PARAMETERS = tuple(
     for name in inspect.signature(LiveChart.__init__).parameters
     if name not in ("self", "url", "unknown")
 )
+_DEFAULTS = {
+    name: parameter.default
+    for name, parameter in inspect.signature(LiveChart.__init__).parameters.items()
+}
 
 
-def _check_options(
-    url: str | None,
-    *,
-    x_type: object,
-    reconnect: object,
-    backoff: object,
-    max_backoff: object,
-    ping_interval: object,
-    ping_timeout: object,
-    max_size: object,
-    open_timeout: object,
-    height: object,
-) -> None:
-    """Raise in the user's cell for options that would otherwise fail later, in the background."""
-    if url is not None:
-        if not isinstance(url, str):
-            raise TypeError(f"url must be a ws:// or wss:// URL or None, not {type(url).__name__}")
-        if urlsplit(url).scheme not in ("ws", "wss"):
-            # The URL itself is not repeated: it may hold a password.
-            raise ValueError(f"url must start with ws:// or wss://, not {public_url(url)!r}")
-    if x_type not in ("auto", "time", "number"):
-        raise ValueError(f"x_type must be 'auto', 'time' or 'number', not {x_type!r}")
-    if reconnect not in (True, False, "always") or type(reconnect) not in (bool, str):
-        raise ValueError(f"reconnect must be True, False or 'always', not {reconnect!r}")
-    for name, value, optional in (
-        ("backoff", backoff, False),
-        ("max_backoff", max_backoff, False),
-        ("open_timeout", open_timeout, False),
-        ("ping_interval", ping_interval, True),
-        ("ping_timeout", ping_timeout, True),
-    ):
-        if value is None and optional:
-            continue
-        if type(value) not in (int, float) or not 0 < value < float("inf"):  # type: ignore[operator]
-            allowed = "a positive number of seconds" + (" or None" if optional else "")
-            raise ValueError(f"{name} must be {allowed}, not {value!r}")
-    if max_backoff < backoff:  # type: ignore[operator]
-        raise ValueError(f"max_backoff ({max_backoff}) must be at least backoff ({backoff})")
-    if max_size is not None and (type(max_size) is not int or max_size < 1):
-        raise ValueError(f"max_size must be a positive number of bytes or None, not {max_size!r}")
-    if type(height) is not int or height < 1:
-        raise ValueError(f"height must be a positive number of pixels, not {height!r}")
-
-
-def _subscribe_text(subscribe: object) -> str | None:
-    if subscribe is None or isinstance(subscribe, str):
-        return subscribe
-    return json.dumps(subscribe)
+def _let_go(feed: Feed | None, data: ChartData, owns_feed: bool) -> None:
+    """The finaliser of a collected chart: never blocks."""
+    if feed is not None:
+        feed.detach(data)
+        if owns_feed:
+            feed.close_soon()

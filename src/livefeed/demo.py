@@ -24,6 +24,13 @@ Both paths take an optional query ``?rate=N``: ticks per second, so messages per
 or sensor (default 10, at most 1000). Any other path is refused during the opening handshake with
 HTTP 404, a malformed rate with HTTP 400.
 
+History
+    ``GET /ticker/history`` and ``GET /sensors/history`` (plain HTTP, no WebSocket) answer with a
+    JSON array of past messages of that feed, in the same shape as the live ones: one per second
+    per symbol or sensor over the last ``?seconds=N`` seconds (default 300, at most
+    :data:`MAX_HISTORY_SECONDS`), the newest one second ago. The past is made up backwards from
+    the live values, so history and live join without a jump.
+
 A client may send ``{"subscribe": ["ACME", "BETA"]}`` at any time to receive only those names
 (matched case-insensitively; unknown names are ignored; ``null`` means all again). Nothing is
 acknowledged. A bare JSON list or a comma-separated string of names works too. A subscription
@@ -61,11 +68,13 @@ from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 __all__ = [
     "DEFAULT_RATE",
+    "MAX_HISTORY_SECONDS",
     "MAX_RATE",
     "PATHS",
     "SENSORS",
@@ -90,6 +99,9 @@ DEFAULT_RATE = 10.0
 
 MAX_RATE = 1000.0
 """The largest accepted ``?rate=``: at most one tick per millisecond keeps timestamps distinct."""
+
+MAX_HISTORY_SECONDS = 3600
+"""The longest past that ``GET /<feed>/history?seconds=N`` gives."""
 
 SUBSCRIBE_GRACE = 0.3
 """Seconds a new connection waits for a first client message before streaming starts."""
@@ -147,6 +159,26 @@ class _Ticker:
             lots = rng.randint(1, 20) if rng.random() < 0.95 else rng.randint(50, 200)
             out.append((name, {"price": round(math.exp(x), 2), "volume": 100 * lots}))
         return out
+
+    def past(
+        self, rng: random.Random, seconds: int
+    ) -> list[list[tuple[str, dict[str, _JsonValue]]]]:
+        """One reading per second per symbol for the `seconds` before now, oldest first: the walk
+        run backwards from the current prices (a second holds many ticks: wider steps)."""
+        log_price = dict(self._log_price)
+        steps: list[list[tuple[str, dict[str, _JsonValue]]]] = []
+        for _ in range(seconds):
+            out: list[tuple[str, dict[str, _JsonValue]]] = []
+            for name in self.names:
+                vol = self._PROFILE[name][1] * 3.0
+                x = log_price[name]
+                x += self._REVERSION * (self._anchor[name] - x) + vol * rng.gauss(0.0, 1.0)
+                log_price[name] = x
+                volume = 100 * rng.randint(1, 20)
+                out.append((name, {"price": round(math.exp(x), 2), "volume": volume}))
+            steps.append(out)
+        steps.reverse()
+        return steps
 
 
 @dataclass(frozen=True)
@@ -224,6 +256,28 @@ class _Sensors:
             out.append((name, reading))
         return out
 
+    def past(
+        self, rng: random.Random, seconds: int
+    ) -> list[list[tuple[str, dict[str, _JsonValue]]]]:
+        """One reading per second per sensor for the `seconds` before now, oldest first: the
+        same waves at earlier simulated times, with fresh noise."""
+        now = self._tick * self._dt
+        steps: list[list[tuple[str, dict[str, _JsonValue]]]] = []
+        for back in range(seconds, 0, -1):
+            t = now - back
+            out: list[tuple[str, dict[str, _JsonValue]]] = []
+            for name in self.names:
+                reading: dict[str, _JsonValue] = {}
+                for field, sig in self._PROFILE[name].items():
+                    wave = sig.amplitude * math.sin(
+                        2.0 * math.pi * t / sig.period + self._phase[name, field]
+                    )
+                    value = sig.mean + wave + rng.gauss(0.0, sig.noise / 2)
+                    reading[field] = round(min(max(value, sig.low), sig.high), sig.digits)
+                out.append((name, reading))
+            steps.append(out)
+        return steps
+
 
 class _Feed:
     """One simulation at one rate, shared by every client of its path and rate.
@@ -238,6 +292,8 @@ class _Feed:
         # A string seed is hashed deterministically (unlike hash()), so runs repeat exactly.
         rng = random.Random(f"livefeed-demo:{seed}:{path}") if seed is not None else random.Random()
         self.rate = rate
+        self._seed = seed
+        self._path = path
         self.names: tuple[str, ...]
         self._key: str
         self._sim: _Ticker | _Sensors
@@ -280,6 +336,17 @@ class _Feed:
             ]
             self._history.append((i, tick))
             self._next += 1
+
+    def past(self, seconds: int) -> list[dict[str, _JsonValue]]:
+        """The messages of the `seconds` before now, one per second per name, oldest first (see
+        the module's "History")."""
+        end_ms = int(time.time() * 1000)
+        rng = random.Random()  # the past is not part of a seeded run: it depends on the clock
+        records: list[dict[str, _JsonValue]] = []
+        for back, step in zip(range(seconds, 0, -1), self._sim.past(rng, seconds), strict=True):
+            ts = end_ms - back * 1000
+            records.extend({"ts": ts, self._key: name, **values} for name, values in step)
+        return records
 
     def latest(self) -> int:
         """Index of the newest generated tick (where a newly joined reader starts)."""
@@ -464,10 +531,33 @@ class DemoServer:
         route = _route(request.path)
         if isinstance(route, str):
             return connection.respond(400, route + "\n")
+        if route.path.endswith("/history") and route.path.removesuffix("/history") in PATHS:
+            return self._history(request.path, route)
         if route.path not in PATHS:
             known = ", ".join(PATHS)
             return connection.respond(404, f"Unknown path {route.path!r}; try one of {known}\n")
         return None
+
+    def _history(self, target: str, route: _Route) -> Response:
+        """The answer to ``GET /<feed>/history?seconds=N``: a JSON array (see the module)."""
+        query = parse_qs(urlsplit(target).query)
+        text = query.get("seconds", ["300"])[-1]
+        if not text.isdigit() or not 0 < int(text) <= MAX_HISTORY_SECONDS:
+            refusal = (
+                f"seconds must be a whole number from 1 to {MAX_HISTORY_SECONDS}, not {text!r}"
+            )
+            return Response(
+                400, "Bad Request", Headers([("Content-Type", "text/plain")]), refusal.encode()
+            )
+        path = route.path.removesuffix("/history")
+        feed = self._feeds.get((path, route.rate))
+        if feed is None:
+            feed = self._feeds[path, route.rate] = _Feed(path, route.rate, self.seed)
+        body = json.dumps(feed.past(int(text)), separators=(",", ":")).encode()
+        headers = Headers(
+            [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        )
+        return Response(200, "OK", headers, body)
 
     async def _handle(self, ws: ServerConnection) -> None:
         assert ws.request is not None  # the handshake is complete when the handler runs

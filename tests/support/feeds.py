@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
@@ -70,3 +71,17 @@ async def _stream_points(connection: ServerConnection, rate: float) -> None:
             await connection.send(point_message(i))
             i += 1
         await asyncio.sleep(tick)
+
+
+class Gate:
+    """Holds a server's sending back until the test has attached its charts: a feed connects
+    when it is made, and a chart only sees the frames that arrive after it is attached."""
+
+    def __init__(self) -> None:
+        self._open = threading.Event()
+
+    def open(self) -> None:
+        self._open.set()
+
+    async def passed(self) -> None:
+        await asyncio.to_thread(self._open.wait, 30)

@@ -29,7 +29,18 @@ class LoopThread:
 
     def close(self, timeout: float = TIMEOUT) -> None:
         """Stop the loop, join its thread and close it. Whatever should end cleanly (servers,
-        connections) must have been ended with `run` first."""
+        connections) must have been ended with `run` first; tasks still pending then (a
+        connection caught in its handshake as its server closed) are cancelled and awaited, so
+        that none is destroyed pending later, during another test."""
+        self.run(_cancel_the_rest(), timeout)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout)
         self.loop.close()
+
+
+async def _cancel_the_rest() -> None:
+    this = asyncio.current_task()
+    rest = [task for task in asyncio.all_tasks() if task is not this]
+    for task in rest:
+        task.cancel()
+    await asyncio.gather(*rest, return_exceptions=True)

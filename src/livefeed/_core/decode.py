@@ -12,23 +12,32 @@ Built-in decoders, by name (see `DECODERS`):
   frames holding UTF-8 JSON are read the same way. Stateless.
 - "ndjson": the frames are pieces of one stream of newline-delimited JSON: a line split across
   frames is joined, and a frame may end in the middle of a line.
+- "msgpack": each binary frame is one MessagePack value, a map or an array of maps (see
+  `MsgpackDecoder`); a text frame is a `not_msgpack` problem.
+- "gzip+json", "deflate+json": each binary frame is compressed JSON (gzip; zlib-wrapped or raw
+  deflate), inflated up to `MAX_INFLATED` bytes and then read as "json" reads a frame; a text
+  frame is read as JSON as it is (see `InflatingJsonDecoder`).
 
 Numbers are read as the chart needs them: NaN and Infinity are accepted, an integer beyond 64
 bits comes as a float (orjson reads it so), and one beyond a float's range as an exact int
 (Python's `json` reads what orjson refuses); coercion decides later what can be drawn.
 
-A user's function `frame -> dict | list[dict]` becomes a decoder through `decoder_factory`; one
-that keeps state per connection gets a name through `register_decoder`. Both are guarded: what
-they raise or return amiss is counted, and the feed goes on.
+A user's function becomes a decoder through `decoder_factory`; one that keeps state per
+connection gets a name through `register_decoder`. It returns a dict (one record), a list of dicts,
+a dict of equal-length columns, or a numpy array (structured, or 2-D): see `FunctionDecoder`. Both
+are guarded: what they raise or return amiss is counted, and the feed goes on.
 """
 
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final, Protocol
 
+import msgpack  # type: ignore[import-untyped]
+import numpy as np
 import orjson
 
 # Problem kinds, as counted in `stats["error_kinds"]`.
@@ -37,6 +46,8 @@ NOT_AN_OBJECT = "not_an_object"
 BINARY_FRAME = "binary_frame"
 DECODE_ERROR = "decode_error"  # a user's decoder raised
 TOO_LARGE = "too_large"  # more than a decoder may hold (and, for a connection, than max_size)
+NOT_MSGPACK = "not_msgpack"  # a frame the "msgpack" decoder cannot read
+NOT_COMPRESSED = "not_compressed"  # a binary frame that does not inflate as gzip or deflate
 
 Record = dict[str, Any]
 Frame = str | bytes
@@ -44,6 +55,9 @@ Frame = str | bytes
 # NDJSON: the longest line (in characters of text frames, bytes of binary ones) kept while waiting
 # for its end. A stream that never sends a newline must not grow without bound.
 MAX_LINE: Final = 64 * 2**20
+# "gzip+json", "deflate+json": the most bytes one frame may inflate to. A few kilobytes of zeros
+# inflate to gigabytes; inflating stops at this bound instead of exhausting memory.
+MAX_INFLATED: Final = 64 * 2**20
 _TEXT_LIMIT = 200  # characters of an exception's text kept in a problem
 
 
@@ -75,7 +89,7 @@ class Decoder(Protocol):
 
 
 DecoderFactory = Callable[[], Decoder]
-UserFunction = Callable[[Any], Any]  # frame -> dict | list[dict]
+UserFunction = Callable[[Any], Any]  # frame -> records, as `FunctionDecoder` reads them
 
 
 def _excerpt(raw: str | bytes, limit: int = 60) -> str:
@@ -95,7 +109,8 @@ def _loads(raw: str | bytes) -> Any:
         return json.loads(raw)
 
 
-def _records_of(value: Any, problems: list[Problem]) -> list[Record]:
+def _records_of(value: Any, problems: list[Problem], what: str = "JSON") -> list[Record]:
+    """The records of one decoded value (`what` names its format in problems)."""
     if type(value) is dict:
         return [value]
     if type(value) is list:
@@ -105,10 +120,10 @@ def _records_of(value: Any, problems: list[Problem]) -> list[Record]:
         skipped = len(value) - len(records)
         if skipped:
             problems.append(
-                Problem(NOT_AN_OBJECT, f"{skipped} item(s) of a JSON array are not objects")
+                Problem(NOT_AN_OBJECT, f"{skipped} item(s) of a {what} array are not objects")
             )
         return records
-    problems.append(Problem(NOT_AN_OBJECT, f"a JSON {type(value).__name__} is not an object"))
+    problems.append(Problem(NOT_AN_OBJECT, f"a {what} {type(value).__name__} is not an object"))
     return []
 
 
@@ -153,7 +168,7 @@ def decode_json(raw: Frame) -> tuple[list[Record], list[Problem]]:
                 Problem(
                     BINARY_FRAME,
                     f"a binary frame of {len(frame):,} bytes is not UTF-8 JSON "
-                    "(another format needs decoder=)",
+                    "(another format needs decode=)",
                 )
             ]
     else:
@@ -167,7 +182,7 @@ def decode_json(raw: Frame) -> tuple[list[Record], list[Problem]]:
                 Problem(
                     BINARY_FRAME,
                     f"a binary frame of {len(frame):,} bytes is not JSON ({first_error}): "
-                    f"{_excerpt(text)} (another format needs decoder=)",
+                    f"{_excerpt(text)} (another format needs decode=)",
                 )
             ]
         return [], [Problem(NOT_JSON, f"not JSON ({first_error}): {_excerpt(text)}")]
@@ -313,10 +328,12 @@ def _as_bytes(piece: str | bytes) -> bytes:
 
 
 def _not_json(line: str | bytes, error: Exception) -> Problem:
-    return Problem(NOT_JSON, f"not JSON ({_error_text(error)}): {_excerpt(line)}")
+    return Problem(NOT_JSON, f"not JSON ({error_text(error)}): {_excerpt(line)}")
 
 
-def _error_text(error: BaseException) -> str:
+def error_text(error: BaseException) -> str:
+    """The text of `error`, cut to a length a problem's message may hold ("" when its `__str__`
+    fails). Never raises."""
     try:
         text = str(error)
     except Exception:  # a broken __str__
@@ -324,7 +341,9 @@ def _error_text(error: BaseException) -> str:
     return text if len(text) <= _TEXT_LIMIT else text[: _TEXT_LIMIT - 1] + "…"
 
 
-def _raised(error: Exception) -> Problem:
+def raised_text(error: BaseException) -> str:
+    """The type and text of `error` for a problem's message: "struct.error: unpack requires …",
+    or the type alone when there is no text. Never raises."""
     kind = type(error)
     # "struct.error" says more than "error"; built-in exceptions are known by their names.
     name = (
@@ -332,15 +351,261 @@ def _raised(error: Exception) -> Problem:
         if kind.__module__ == "builtins"
         else f"{kind.__module__}.{kind.__qualname__}"
     )
-    text = _error_text(error)
-    return Problem(DECODE_ERROR, f"the decoder raised {name}" + (f": {text}" if text else ""))
+    text = error_text(error)
+    return f"{name}: {text}" if text else name
+
+
+def _raised(error: Exception) -> Problem:
+    return Problem(DECODE_ERROR, f"the decoder raised {raised_text(error)}")
+
+
+# -- msgpack -------------------------------------------------------------------------------------
+
+# Map keys that msgpack's strict reading lets through, and that are kept as they are.
+_PACKED_KEYS: Final = (str, bytes)
+
+
+def _unpack(frame: bytes) -> Any:
+    """The one MessagePack value `frame` holds. Raises what msgpack raises when it holds none (or
+    more than one)."""
+    try:
+        # Strict keys first: msgpack then checks, as it reads, that every key at every depth is
+        # text or binary, so the usual frame needs no second look at its maps.
+        return msgpack.unpackb(frame, raw=False, strict_map_key=True, timestamp=3)
+    except ValueError:
+        pass  # other keys (or no MessagePack at all: then the second reading raises again)
+    return _text_keys(msgpack.unpackb(frame, raw=False, strict_map_key=False, timestamp=3))
+
+
+def _text_keys(value: Any) -> Any:
+    """`value` with every map key other than str or bytes, at any depth, turned into its str()."""
+    if type(value) is dict:
+        return {
+            key if isinstance(key, _PACKED_KEYS) else str(key): _text_keys(item)
+            for key, item in value.items()
+        }
+    if type(value) is list:
+        return [_text_keys(item) for item in value]
+    return value
+
+
+class MsgpackDecoder:
+    """The "msgpack" decoder: each binary frame holds one MessagePack value.
+
+    A map is one record, an array of maps holds several (items that are not maps are counted as
+    `not_an_object`, as is any other value). Strings are read as `str` (UTF-8), binary as `bytes`,
+    and the timestamp extension type as a `datetime` in UTC (an x axis reads it as a time); other
+    extension types come as `msgpack.ExtType`. Map keys that are str or bytes are kept as they
+    are; other keys (integers, floats, booleans, nil), at any depth, become their `str()`, so that
+    `y="1"` reads the key 1.
+
+    A text frame, or bytes that are not exactly one MessagePack value (cut short, or followed by
+    more bytes), is a `not_msgpack` problem. Stateless: each frame stands alone.
+    """
+
+    # Values may be bytes, ExtType or datetime: the pipeline must look at each.
+    json_values: ClassVar[bool] = False
+
+    @staticmethod
+    def decode(frame: Frame) -> tuple[list[Record], list[Problem]]:
+        """The records of one frame; never raises."""
+        checked = frame if isinstance(frame, bytes) else _as_frame(frame)
+        if not isinstance(checked, bytes):
+            what = "a text frame" if isinstance(frame, str) else f"a {type(frame).__name__}"
+            return [], [
+                Problem(NOT_MSGPACK, f"{what} is not MessagePack (a binary frame is expected)")
+            ]
+        try:
+            value = _unpack(checked)
+        except Exception as error:
+            # msgpack's reader raises ValueError and its subclasses for bytes that are not
+            # MessagePack, TypeError for a key that cannot be a dict's key (an array), and
+            # OverflowError for a timestamp beyond datetime's years: none may end the feed.
+            return [], [
+                Problem(
+                    NOT_MSGPACK,
+                    f"a binary frame of {len(checked):,} bytes is not MessagePack "
+                    f"({raised_text(error)}); it starts with {checked[:8].hex(' ') or 'nothing'}",
+                )
+            ]
+        problems: list[Problem] = []
+        return _records_of(value, problems, "MessagePack"), problems
+
+
+# -- gzip+json, deflate+json ---------------------------------------------------------------------
+
+_GZIP: Final = 32 + zlib.MAX_WBITS  # a gzip (or zlib) header, told apart by zlib
+_ZLIB: Final = zlib.MAX_WBITS  # a zlib header and checksum around deflate data
+_RAW: Final = -zlib.MAX_WBITS  # deflate data alone
+
+
+class _TooLarge(Exception):
+    """Inflating would give more bytes than the bound."""
+
+
+def _looks_zlib(data: bytes) -> bool:
+    # RFC 1950: the method is 8 (deflate), and the two header bytes are a multiple of 31.
+    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+
+
+def _inflate(data: bytes, wbits: int, limit: int) -> bytes:
+    """`data` inflated (for gzip, every member of it, one after another).
+
+    Raises `zlib.error` for data that does not inflate, `_TooLarge` as soon as more than `limit`
+    bytes would come: no more than `limit + 1` bytes are ever made. Data that ends without its
+    end marker (a stream cut at a flush) gives what it inflated to; the JSON reader then tells
+    whether that is whole.
+    """
+    pieces: list[bytes] = []
+    size = 0
+    while True:
+        inflater = zlib.decompressobj(wbits)
+        # max_length makes zlib stop at the bound instead of filling memory with a bomb.
+        piece = inflater.decompress(data, limit - size + 1)
+        size += len(piece)
+        if size > limit:
+            raise _TooLarge
+        pieces.append(piece)
+        if not inflater.eof:
+            if not piece:
+                raise zlib.error("the data ends before anything inflates")
+            break
+        data = inflater.unused_data
+        if wbits != _GZIP or not data:
+            break  # a gzip file may hold several members; after a deflate stream, nothing is read
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+
+class InflatingJsonDecoder:
+    """The "gzip+json" and "deflate+json" decoders: each binary frame is compressed JSON.
+
+    A binary frame is inflated, then read exactly as the "json" decoder reads a frame (an object,
+    an array of objects, or newline-delimited objects; see `decode_json`). "gzip" accepts gzip
+    data (every member of it) or zlib-wrapped data; "deflate" accepts zlib-wrapped or raw deflate
+    data (told apart by the zlib header; raw deflate has none, so bytes that are not compressed
+    may inflate to bytes that are not JSON, counted then by the JSON reader). A text frame is read
+    as JSON as it is: some servers send uncompressed text frames on the same connection.
+
+    A binary frame that does not inflate is a `not_compressed` problem; one that would inflate to
+    more than `max_inflated` bytes is a `too_large` problem, found without inflating more than
+    that. Stateless: each frame stands alone.
+    """
+
+    json_values: ClassVar[bool] = True
+
+    def __init__(self, method: str, max_inflated: int = MAX_INFLATED) -> None:
+        if method not in ("gzip", "deflate"):
+            raise ValueError(f"method must be 'gzip' or 'deflate', not {method!r}")
+        self.method = method
+        self.max_inflated = max_inflated
+
+    def decode(self, frame: Frame) -> tuple[list[Record], list[Problem]]:
+        """The records of one frame; never raises."""
+        checked = frame if isinstance(frame, bytes) else _as_frame(frame)
+        if not isinstance(checked, bytes):
+            return decode_json(frame)  # a text frame, or no frame (counted there)
+        if self.method == "gzip":
+            attempts: tuple[int, ...] = (_GZIP,)
+        else:
+            # A zlib header is tried first; the rare raw stream that happens to start like one
+            # then fails its checks and is read raw.
+            attempts = (_ZLIB, _RAW) if _looks_zlib(checked) else (_RAW,)
+        error: zlib.error | None = None
+        for wbits in attempts:
+            try:
+                return decode_json(_inflate(checked, wbits, self.max_inflated))
+            except zlib.error as failed:
+                error = error or failed
+            except _TooLarge:
+                return [], [
+                    Problem(
+                        TOO_LARGE,
+                        f"a binary frame of {len(checked):,} bytes inflates to more than "
+                        f"{self.max_inflated:,} bytes: skipped",
+                    )
+                ]
+        formats = "gzip" if self.method == "gzip" else "deflate (zlib or raw)"
+        return [], [
+            Problem(
+                NOT_COMPRESSED,
+                f"a binary frame of {len(checked):,} bytes is not {formats} data "
+                f"({error_text(error) if error else 'no data'}); "
+                f"it starts with {checked[:8].hex(' ') or 'nothing'}",
+            )
+        ]
+
+
+def _gzip_json() -> Decoder:
+    return InflatingJsonDecoder("gzip")
+
+
+def _deflate_json() -> Decoder:
+    return InflatingJsonDecoder("deflate")
+
+
+# -- a user's function ---------------------------------------------------------------------------
+
+# The values a dict of columns holds (a numpy array only when 1-D).
+_COLUMN_TYPES: Final = (list, tuple, np.ndarray)
+
+
+def _mapping_records(mapping: Mapping[Any, Any]) -> tuple[list[Record], list[Problem]]:
+    """A returned mapping: one record, or, when every value is a column, a dict of columns."""
+    # A record's values are seldom all lists: the loop stops at its first scalar, most often the
+    # first value, so one record costs an isinstance check.
+    for column in mapping.values():
+        if not isinstance(column, _COLUMN_TYPES) or (
+            isinstance(column, np.ndarray) and column.ndim != 1
+        ):
+            return [mapping if type(mapping) is dict else dict(mapping)], []
+    if not mapping:
+        return [{}], []  # no values: one empty record, not zero columns
+    names = list(mapping)
+    columns = list(mapping.values())
+    lengths = [len(column) for column in columns]
+    if min(lengths) != max(lengths):
+        shown = ", ".join(
+            f"{name}: {length}" for name, length in zip(names[:8], lengths[:8], strict=True)
+        )
+        more = ", …" if len(names) > 8 else ""
+        return [], [
+            Problem(
+                NOT_AN_OBJECT,
+                f"the decoder returned columns of unequal lengths ({shown}{more}); columns "
+                "must all be as long (to return one record whose values are lists, return "
+                "[record])",
+            )
+        ]
+    # Values are kept as they are (numpy scalars included): tolist() would be quicker, but would
+    # turn datetime64 values into plain integers.
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)], []
+
+
+def _array_records(array: np.ndarray[Any, Any]) -> tuple[list[Record], list[Problem]]:
+    """A returned numpy array: a structured one by field name, a 2-D one by column number."""
+    names = array.dtype.names
+    if names is not None:
+        flat = array.reshape(-1)
+        columns = [flat[name] for name in names]
+        return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)], []
+    if array.ndim == 2:
+        keys = [str(index) for index in range(array.shape[1])]
+        return [dict(zip(keys, row, strict=True)) for row in array], []
+    return [], [
+        Problem(
+            NOT_AN_OBJECT,
+            f"the decoder returned a {array.ndim}-D array of {array.dtype} (shape "
+            f"{array.shape}); an array gives records when it is structured (one record per "
+            'element, keyed by field name) or 2-D (one record per row, keyed "0", "1", …)',
+        )
+    ]
 
 
 def _user_records(value: object) -> tuple[list[Record], list[Problem]]:
-    """What a user's function returned, as records: a mapping is one, a list (or tuple) of
-    mappings holds several; anything else is counted."""
-    if isinstance(value, Mapping):
-        return [value if type(value) is dict else dict(value)], []
+    """What a user's function returned, as records (see `FunctionDecoder`); what cannot be one is
+    counted."""
+    if type(value) is dict:
+        return _mapping_records(value)
     if isinstance(value, (list, tuple)):
         records = [
             item if type(item) is dict else dict(item)
@@ -353,20 +618,38 @@ def _user_records(value: object) -> tuple[list[Record], list[Problem]]:
         return records, [
             Problem(NOT_AN_OBJECT, f"{skipped} item(s) the decoder returned are not dicts")
         ]
+    if isinstance(value, Mapping):
+        return _mapping_records(value)
+    if isinstance(value, np.ndarray):
+        return _array_records(value)
     return [], [
         Problem(
             NOT_AN_OBJECT,
-            f"the decoder returned a {type(value).__name__}, not a dict or a list of dicts",
+            f"the decoder returned a {type(value).__name__}, not a dict, a list of dicts, "
+            "a dict of columns or a numpy array",
         )
     ]
 
 
 class FunctionDecoder:
-    """A user's function `frame -> dict | list[dict]` as a decoder.
+    """A user's function `frame -> records` as a decoder. The function may return:
+
+    - a dict (or another mapping): one record; `[]`: no record in this frame;
+    - a list (or tuple) of dicts: several records; items that are not mappings are counted;
+    - a dict of columns: a dict whose values are all lists, tuples or 1-D numpy arrays, of one
+      length n (n may be 0), gives n records, the i-th holding the i-th value of each column, as
+      it is (numpy scalars included). The rule is on all values: a dict with at least one value
+      that is not such a sequence (a number, a str, a nested dict, a 2-D array) is one record,
+      and an empty dict is one empty record. So a single record whose values are all lists must
+      be returned in a list, `[record]`. Columns of unequal lengths are counted as
+      `not_an_object`, naming the lengths, and give no record;
+    - a numpy array: a structured one (a dtype with field names) gives one record per element
+      (in C order), keyed by field name; a 2-D one of k columns gives one record per row, keyed
+      "0", "1", …, "k-1" (so `x="0", y="1"` charts an array of pairs). Any other array is
+      counted as `not_an_object`, saying which shapes are accepted.
 
     What the function raises (an `Exception`) is counted as `decode_error`, with the exception's
-    type and text; what it returns that is not a dict or a list of dicts is counted as
-    `not_an_object`. Returning `[]` says that a frame holds no record.
+    type and text; anything else it returns is counted as `not_an_object`.
     """
 
     json_values: ClassVar[bool] = False  # a function may give any Python value
@@ -394,12 +677,18 @@ class _BrokenDecoder:
 
 
 # The decoders known by name: each entry makes a fresh decoder for one connection.
-DECODERS: dict[str, DecoderFactory] = {"json": JsonDecoder, "ndjson": NdjsonDecoder}
+DECODERS: dict[str, DecoderFactory] = {
+    "json": JsonDecoder,
+    "ndjson": NdjsonDecoder,
+    "msgpack": MsgpackDecoder,
+    "gzip+json": _gzip_json,
+    "deflate+json": _deflate_json,
+}
 
 
 def register_decoder(name: str, make: Callable[[], UserFunction]) -> None:
-    """Make `decoder=name` mean: call `make()` for each connection, and decode that connection's
-    frames with the function it returns (`frame -> dict | list[dict]`, as for `decoder=`).
+    """Make `decode=name` mean: call `make()` for each connection, and decode that connection's
+    frames with the function it returns (as for `decode=`: see `FunctionDecoder`).
 
     A class with a `__call__` method is such a `make`: each connection then has its own instance,
     which may keep state from frame to frame. What `make` raises is counted, per frame, as
@@ -423,8 +712,8 @@ def register_decoder(name: str, make: Callable[[], UserFunction]) -> None:
 
 
 def decoder_factory(decoder: str | UserFunction) -> DecoderFactory:
-    """What makes a connection's decoder, for a `decoder=` option: a registered name, or a user's
-    function `frame -> dict | list[dict]` (see `FunctionDecoder`).
+    """What makes a connection's decoder, for a `decode=` option: a registered name, or a user's
+    function `frame -> records` (see `FunctionDecoder`).
 
     Raises ValueError for an unknown name (naming the known ones), TypeError for anything else.
     """
@@ -438,6 +727,6 @@ def decoder_factory(decoder: str | UserFunction) -> DecoderFactory:
         function = decoder
         return lambda: FunctionDecoder(function)
     raise TypeError(
-        "decoder= takes a decoder's name or a function frame -> dict | list[dict], "
+        "decode= takes a decoder's name or a function frame -> records, "
         f"not {type(decoder).__name__}"
     )

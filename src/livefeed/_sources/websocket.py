@@ -12,7 +12,7 @@ import logging
 import random
 import ssl as ssl_module
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -43,12 +43,11 @@ _RETRYABLE_4XX = {408, 425, 429}
 
 @dataclass(frozen=True)
 class ConnectOptions:
-    """How to reach the feed. `subscribe` is the text sent after each connect, if any;
-    `decoder` makes the decoder of each connection."""
+    """How to reach the feed. `decoder` makes the decoder of each connection; `on_open` is
+    awaited on each connect before any message is read (to subscribe, to fetch history)."""
 
     url: str
     headers: Mapping[str, str] | None = None
-    subscribe: str | None = None
     reconnect: Reconnect = True
     backoff: float = 0.5
     max_backoff: float = 30.0
@@ -59,6 +58,7 @@ class ConnectOptions:
     open_timeout: float = 10.0
     close_timeout: float = 2.0
     decoder: DecoderFactory = JsonDecoder
+    on_open: Callable[[ClientConnection], Awaitable[None]] | None = None
 
 
 class Backoff:
@@ -215,8 +215,8 @@ async def _connect_once(feed: Sink, options: ConnectOptions) -> tuple[bool, floa
 async def _receive(
     feed: Sink, options: ConnectOptions, websocket: ClientConnection, decoder: Decoder
 ) -> None:
-    if options.subscribe is not None:
-        await websocket.send(options.subscribe)
+    if options.on_open is not None:
+        await options.on_open(websocket)
     ingest = feed.ingest
     # websockets gives a text frame as str and a binary frame as bytes: each reaches the decoder
     # as what it is.
