@@ -1,7 +1,8 @@
-"""Measure livefeed against its limits: ingest speed and wire cost in the kernel, and in a real
-JupyterLab in headless Chromium: frame rate, long tasks, lag and latency against bqplot and
-plotly, and how it scales. Each against a baseline measured in the same run (shared machines are
-noisy; only ratios and medians mean much).
+"""Measure livefeed against its limits: ingest speed, the cost of a feed's options (transform,
+recording, MessagePack) and wire cost in the kernel, and in a real JupyterLab in headless
+Chromium: frame rate, long tasks, lag and latency against bqplot and plotly, and how it scales.
+Each against a baseline measured in the same run (shared machines are noisy; only ratios and
+medians mean much).
 
     python -m bench.run                          # everything, about 15 minutes
     python -m bench.run --smoke                  # the kernel-side benchmarks, tiny loads, seconds
@@ -28,7 +29,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from . import ingest, push, wire
+from . import feeds, ingest, push, wire
 from .processes import ServerProcess
 
 HERE = Path(__file__).resolve().parent
@@ -69,6 +70,7 @@ def run(smoke: bool, repeats: int) -> dict[str, Any]:
         results["ingest"] = {"1": one, "100": hundred}
         results["wire"] = wire.run(port, seconds, warmup)
     results["push"] = push.run(smoke, repeats)
+    results["feeds"] = feeds.run(smoke, repeats)
     return results
 
 
@@ -131,6 +133,8 @@ def kernel_markdown(results: dict[str, Any]) -> str:
         )
     if "push" in results:  # results kept from before the push benchmark existed lack it
         rows.append(push.markdown_row(results["push"]))
+    if "feeds" in results:  # likewise for the feed options benchmark
+        rows += feeds.markdown_rows(results["feeds"])
     rate = f"{w['feed_points_per_second']:,} points/s"
     rows += [
         f"| wire at {rate}, bytes/point | {lf['bytes_per_point']:.1f} "
@@ -167,6 +171,7 @@ def kernel_markdown(results: dict[str, Any]) -> str:
             if "push" in results
             else []
         ),
+        *([feeds.markdown_note(results["feeds"])] if "feeds" in results else []),
         f"Wire baseline: a widget that re-sends its whole window ({naive['window']:,} points, "
         f"livefeed's is {lf['window']:,}) in a synced `traitlets.List` on each feed message. "
         f"Bytes are as jupyter_server frames them for the browser; livefeed spends "

@@ -324,8 +324,9 @@ class Feed:
     ) -> Feed:
         """A feed that plays a recording made with `record=` back through the same decoding
         and transform: frame by frame, at the recorded pace times `speed` (None: as fast as
-        possible), each with its recorded arrival time. Its status is "closed" once all is
-        played. Charts of it end with the same `data` as the charts of the recorded feed.
+        possible), each with its recorded arrival time. It starts playing when its first chart
+        is made, so that chart sees every frame; its status is "closed" once all is played.
+        Charts of it end with the same `data` as the charts of the recorded feed.
         """
         if speed is not None and (type(speed) not in (int, float) or not 0 < speed < float("inf")):
             raise ValueError(f"speed must be a positive number or None, not {speed!r}")
@@ -339,14 +340,17 @@ class Feed:
         feed._history = None
         feed.url = f"replay of {path.name}"
         feed._hub = _Hub(Redactor(None), transform, None)
-        feed._start(ReplaySource(path, speed=speed, decoder=make_decoder), wait=False)
+        feed._start(ReplaySource(path, speed=speed, decoder=make_decoder), now=False)
         return feed
 
-    def _start(self, source: Source, wait: bool = True) -> None:
+    def _start(self, source: Source, now: bool = True) -> None:
+        """Start `source` now, or (`now=False`) when the first chart attaches."""
         self._source = source
         self._closed = False
         self._runtime: Runtime = get_runtime()
-        source.start(self._runtime, self._hub)
+        self._waiting = not now
+        if now:
+            source.start(self._runtime, self._hub)
         hub = self._hub
         if hub.recorder is not None:
             self._runtime.call_soon(_keep_flushing, self._runtime, weakref.ref(hub))
@@ -453,6 +457,9 @@ class Feed:
     def attach(self, chart: ChartData) -> None:
         """Hand every later record to `chart` (used by `LiveChart`)."""
         self._hub.attach(chart)
+        if self._waiting and not self._closed:
+            self._waiting = False
+            self._source.start(self._runtime, self._hub)
 
     def detach(self, chart: ChartData) -> None:
         """Stop handing records to `chart`."""

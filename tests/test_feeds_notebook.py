@@ -1,0 +1,128 @@
+"""notebooks/feeds.ipynb runs top to bottom in a real kernel against the real demo source, by
+itself and in bounded time, and does what its text says: one connection for two charts with
+history, a transform, a decoder of binary frames, a window, and a replay ending with the data of
+the chart that recorded it."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from livefeed.demo import SYMBOLS, serve_in_thread
+
+from .support.env import livefeed_pythonpath
+
+pytestmark = pytest.mark.kernel
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "feeds.ipynb"
+CELL_TIMEOUT = 60  # seconds; against hangs only
+BUDGET = 30.0  # seconds the notebook's cells may take together, kernel start-up excluded
+
+# Appended to the notebook in memory: reads what the notebook's objects hold once it has run.
+CHECKS = """
+import json as _json
+print(_json.dumps({
+    "ticker_charts": ticker.stats["charts"],
+    "ticker_errors": ticker.stats["errors"],
+    "ticker_status": ticker.status,
+    "price_series": sorted(prices.data["series"].unique()),
+    "volume_series": sorted(volumes.data["series"].unique()),
+    "history_span_s": float(
+        (prices.data["x"].max() - prices.data["x"].min()).total_seconds()
+    ),
+    "notional_series": sorted(notional.data["series"].unique()),
+    "notional_errors": notional.stats["errors"],
+    "wave": {key: wave.stats[key] for key in ("messages", "points", "errors")},
+    "recent_max_count": int(recent.data.groupby("series", observed=True).size().max()),
+    "recorded": recording.stats["recorded"],
+    "live_messages": live.stats["messages"],
+    "replayed_messages": replayed.stats["messages"],
+    "same_data": bool(
+        replayed.data.reset_index(drop=True).equals(live.data.reset_index(drop=True))
+    ),
+    "replayed_points": len(replayed.data),
+}))
+"""
+
+
+@pytest.fixture
+def demo_env() -> Iterator[None]:
+    """The demo source, its address in LIVEFEED_DEMO_URL as the notebooks expect it (no path),
+    and this livefeed on the kernel's path; the environment is put back afterwards."""
+    with serve_in_thread() as handle:
+        env = {"LIVEFEED_DEMO_URL": handle.url(""), **livefeed_pythonpath()}
+        previous = {name: os.environ.get(name) for name in env}
+        os.environ.update(env)  # the kernel inherits the environment of this process
+        try:
+            yield
+        finally:
+            for name, value in previous.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+
+def _text(cell: Any) -> str:
+    return "".join(out.get("text", "") for out in cell.outputs if out.output_type == "stream")
+
+
+@pytest.mark.timeout(240)
+@pytest.mark.usefixtures("demo_env")
+def test_feeds_notebook_runs_by_itself_and_does_what_it_says(tmp_path: Path) -> None:
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    assert all(cell.outputs == [] for cell in notebook.cells if cell.cell_type == "code"), (
+        "the notebook is saved without outputs"
+    )
+    notebook.cells.append(nbformat.v4.new_code_cell(CHECKS))
+    client = NotebookClient(
+        notebook,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    with client.setup_kernel():
+        started = time.monotonic()
+        for index, cell in enumerate(notebook.cells):
+            client.execute_cell(cell, index)
+        elapsed = time.monotonic() - started
+    errors = [
+        out
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        if out.output_type == "error"
+    ]
+    assert errors == []
+    assert elapsed < BUDGET, f"the notebook took {elapsed:.1f} s"
+    facts = json.loads(_text(notebook.cells[-1]))
+
+    # One feed, one connection, three charts of it (prices, volumes, the window), with history.
+    assert facts["ticker_charts"] == 3
+    assert facts["ticker_errors"] == 0
+    assert facts["ticker_status"] == "closed"
+    assert facts["price_series"] == facts["volume_series"] == sorted(SYMBOLS)
+    assert facts["history_span_s"] > 100  # two minutes of history, then live messages
+
+    # The transform kept ACME alone, as one computed series.
+    assert facts["notional_series"] == ["notional"]
+    assert facts["notional_errors"] == 0
+
+    # The binary source sends 20 frames of 10 points and closes.
+    assert facts["wave"] == {"messages": 20, "points": 200, "errors": 0}
+
+    assert facts["recent_max_count"] == 100  # the window
+
+    # The replay ends with exactly the data of the chart that watched the recording.
+    assert facts["recorded"] >= 100
+    assert facts["replayed_messages"] == facts["live_messages"] == facts["recorded"]
+    assert facts["same_data"] is True
+    assert facts["replayed_points"] >= 100
