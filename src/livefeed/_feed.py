@@ -91,8 +91,8 @@ class _Hub:
         return self._redactor
 
     def attach(self, chart: ChartData) -> None:
-        """Hand `chart` every later message, and at once the records of the recent ones (up to
-        `RECENT_RECORDS` records) and the last history: a chart made after its feed starts complete."""
+        """Hand `chart` every later message, and at once the recent ones (`RECENT_RECORDS`
+        records at most) and the last history: a chart made after its feed starts complete."""
         with self._lock:
             # In one locked step with `_deliver`: each message reaches the chart exactly once,
             # either from here or from `_deliver`.
