@@ -12,6 +12,11 @@ import { Ring } from "./ring.js";
  * applied after a gap (points missing before it) or on top of the saved snapshot
  * lands in its place, and the reset that answers the sync, which holds the whole
  * window as of its seq, replaces everything and so subsumes every batch before it.
+ *
+ * A time window (`spanMs` > 0) keeps, per series, only the points with x at least
+ * the series' greatest x minus `spanMs`, applied after every batch and reset: the
+ * kernel applies the same rule to the same points, so no message says which
+ * points left. `window` still bounds the points per series.
  */
 
 /** While waiting for a reset, ask again after this long if batches keep coming
@@ -26,9 +31,14 @@ export const RESYNC_AFTER_MS = 5000;
  */
 
 export class Feed {
-  /** @param {number} window points kept per series */
-  constructor(window) {
+  /**
+   * @param {number} window points kept per series (at most, with a time window)
+   * @param {number} [spanMs] the time window in milliseconds of x; 0 (or anything
+   *   not a positive, finite number) for none
+   */
+  constructor(window, spanMs = 0) {
     this.window = window;
+    this.spanMs = Number.isFinite(spanMs) && spanMs > 0 ? spanMs : 0;
     /** @type {Map<number, Series>} in order of first appearance */
     this.series = new Map();
     /** @type {Map<number, string>} names announced so far (they outlive resets' omissions) */
@@ -96,6 +106,8 @@ export class Feed {
     for (const part of msg.parts) {
       const s = this._seriesFor(part.id);
       s.ring.append(part.xs, part.ys);
+      // Only a series given points has a new greatest x: the others keep theirs.
+      s.ring.keepSpan(this.spanMs);
       added += part.xs.length;
     }
     this.lastSeq = msg.seq;
@@ -142,6 +154,10 @@ export class Feed {
       const ring = /** @type {Series} */ (next.get(part.id)).ring;
       ring.append(part.xs, part.ys);
     }
+    // The kernel's window holds no point outside the span already; a saved snapshot
+    // from a chart of the same span neither. Applied all the same: cheap, and it keeps
+    // the rule true whatever the message held.
+    for (const s of next.values()) s.ring.keepSpan(this.spanMs);
     this.series = next;
     this.lastSeq = msg.seq;
   }

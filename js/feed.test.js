@@ -187,4 +187,87 @@ describe("Feed", () => {
     );
     expect(held(feed)).toEqual({ a: [4, 5, 6], "series 1": [6, 7, 8] });
   });
+
+  describe("with a time window", () => {
+    // The kernel's tests use the same points: x in ms at 0, 1 s, 1.5 s, 7 s, 7.2 s, 12 s.
+    const TIMES = [0, 1000, 1500, 7000, 7200, 12000];
+
+    it("keeps the points within the span of each series' own greatest x", () => {
+      const feed = new Feed(100, 5000);
+      feed.apply(
+        batch(
+          1,
+          [
+            [0, TIMES, TIMES],
+            [1, [0, 1000, 1500, 4000], [0, 0, 0, 0]],
+          ],
+          [
+            [0, "a"],
+            [1, "b"],
+          ],
+        ),
+        0,
+      );
+      expect(held(feed)).toEqual({ a: [7000, 7200, 12000], b: [0, 1000, 1500, 4000] });
+    });
+
+    it("holds the same points whether they come in one batch or one at a time", () => {
+      const feed = new Feed(100, 5000);
+      TIMES.forEach((t, i) => {
+        feed.apply(batch(i + 1, [[0, [t], [t]]], [[0, "a"]]), 0);
+      });
+      expect(held(feed)).toEqual({ a: [7000, 7200, 12000] });
+      expect(feed.points).toBe(3);
+    });
+
+    it("leaves a series without new points as it is", () => {
+      const feed = new Feed(100, 5000);
+      feed.apply(
+        batch(
+          1,
+          [
+            [0, [0, 1000], [0, 0]],
+            [1, [0, 1000], [0, 0]],
+          ],
+          [
+            [0, "a"],
+            [1, "b"],
+          ],
+        ),
+        0,
+      );
+      feed.apply(batch(2, [[0, [9000], [0]]]), 0);
+      expect(held(feed)).toEqual({ a: [9000], b: [0, 1000] });
+    });
+
+    it("bounds the points per series by window as well", () => {
+      const feed = new Feed(2, 5000);
+      feed.apply(batch(1, [[0, TIMES, TIMES]], [[0, "a"]]), 0);
+      expect(held(feed)).toEqual({ a: [7200, 12000] });
+    });
+
+    it("applies the span to a reset and to a snapshot", () => {
+      const feed = new Feed(100, 5000);
+      feed.replace(reset(3, [[0, TIMES, TIMES]], [[0, "a"]]));
+      expect(held(feed)).toEqual({ a: [7000, 7200, 12000] });
+      feed.apply(reset(4, [[0, [100, 5100], [0, 0]]]), 0);
+      expect(held(feed)).toEqual({ a: [100, 5100] });
+    });
+
+    it("keeps a late point inside the span and lets one outside it go", () => {
+      const feed = new Feed(100, 5000);
+      feed.apply(batch(1, [[0, [7000, 12000], [0, 0]]], [[0, "a"]]), 0);
+      feed.apply(batch(2, [[0, [6999, 8000], [0, 0]]]), 0);
+      expect(held(feed)).toEqual({ a: [7000, 8000, 12000] });
+    });
+
+    it("treats a span that is not a positive number as none", () => {
+      for (const span of [0, -5, NaN]) {
+        const feed = new Feed(100, span);
+        expect(feed.spanMs).toBe(0);
+        feed.apply(batch(1, [[0, TIMES, TIMES]], [[0, "a"]]), 0);
+        expect(held(feed)).toEqual({ a: TIMES });
+      }
+    });
+  });
 });

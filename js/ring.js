@@ -311,6 +311,42 @@ export class Ring {
   }
 
   /**
+   * Lets the points with x below `threshold` leave (the oldest ones: x is sorted).
+   * Nothing is moved: the held points simply start later in the storage, as when
+   * the oldest leave past capacity, and the block summaries stay valid.
+   * @param {number} threshold
+   * @returns {number} how many left
+   */
+  dropBelow(threshold) {
+    const xs = this._x;
+    let lo = this._start;
+    let hi = this._end;
+    if (!(lo < hi && xs[lo] < threshold)) return 0;
+    // The first x at or above the threshold, by binary search.
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (xs[mid] < threshold) lo = mid + 1;
+      else hi = mid;
+    }
+    const left = lo - this._start;
+    this._start = lo;
+    return left;
+  }
+
+  /**
+   * Keeps only the points within `span` of the greatest x held: those with x at
+   * least (greatest x − span), computed as the kernel computes it, so that both
+   * hold the same points (a time window, docs/protocol.md). A span that is not a
+   * positive number keeps everything.
+   * @param {number} span
+   * @returns {number} how many left
+   */
+  keepSpan(span) {
+    if (!(span > 0) || this._end === this._start) return 0;
+    return this.dropBelow(this._x[this._end - 1] - span);
+  }
+
+  /**
    * Moves the last `keep` points (at most those held) to the front of the storage.
    * @param {number} keep
    */

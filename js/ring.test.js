@@ -406,3 +406,77 @@ function bruteModel(model, from, to) {
   }
   return { lo, hi, gap };
 }
+
+describe("Ring time window", () => {
+  // The same points as the kernel's tests: x in ms at 0, 1 s, 1.5 s, 7 s, 7.2 s, 12 s.
+  const TIMES = [0, 1000, 1500, 7000, 7200, 12000];
+
+  it("keeps exactly the points within the span of the greatest x", () => {
+    const r = new Ring(100);
+    r.append(f64(...TIMES), f64(...TIMES.map((t) => t / 1000)));
+    expect(r.keepSpan(5000)).toBe(3);
+    expect([...r.xs()]).toEqual([7000, 7200, 12000]);
+    expect([...r.ys()]).toEqual([7, 7.2, 12]);
+  });
+
+  it("gives the same points whether applied after every point or once at the end", () => {
+    const r = new Ring(100);
+    for (const t of TIMES) {
+      add(r, t, t);
+      r.keepSpan(5000);
+    }
+    expect([...r.xs()]).toEqual([7000, 7200, 12000]);
+  });
+
+  it("keeps a point exactly the span below the greatest x", () => {
+    const r = new Ring(10);
+    r.append(f64(1000, 1999, 2000, 6000), f64(0, 0, 0, 0));
+    r.keepSpan(4000);
+    expect([...r.xs()]).toEqual([2000, 6000]);
+  });
+
+  it("keeps everything without a positive span, and leaves an empty ring alone", () => {
+    const r = new Ring(10);
+    expect(r.keepSpan(5000)).toBe(0);
+    r.append(f64(...TIMES), f64(...TIMES));
+    for (const span of [0, -1, NaN, Infinity]) expect(r.keepSpan(span)).toBe(0);
+    expect([...r.xs()]).toEqual(TIMES);
+  });
+
+  it("drops below a threshold by binary search, through compactions and late points", () => {
+    const r = new Ring(50);
+    /** @type {number[]} */
+    let model = [];
+    const rand = lcg(7);
+    for (let step = 0; step < 300; step++) {
+      const x = Math.floor(rand() * 1000);
+      add(r, x, x);
+      model = [...model, x].sort((a, b) => a - b).slice(-50);
+      const span = 200 + Math.floor(rand() * 400);
+      r.keepSpan(span);
+      const newest = model[model.length - 1];
+      model = model.filter((v) => v >= newest - span);
+      expect([...r.xs()]).toEqual(model);
+    }
+  });
+
+  it("keeps the block summaries exact after points leave by time", () => {
+    const r = new Ring(1000);
+    const xs = range(0, 900);
+    r.append(
+      xs,
+      Float64Array.from(xs, (x) => (x % 97) - 40),
+    );
+    r.dropBelow(333.5);
+    const model = Array.from(r.xs(), (x, i) => ({ x, y: r.ys()[i] }));
+    expect(model[0].x).toBe(334);
+    const out = { lo: 0, hi: 0, gap: false };
+    for (const [from, to] of [
+      [0, model.length],
+      [3, 3 * BLOCK + 5],
+      [BLOCK - 1, 5 * BLOCK],
+    ]) {
+      expect(r.summary(from, to, out)).toEqual(bruteModel(model, from, to));
+    }
+  });
+});

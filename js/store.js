@@ -40,13 +40,26 @@ function isEmpty(v) {
   return v == null || (typeof v === "object" && Object.keys(v).length === 0);
 }
 
+/**
+ * The time window of a model's `window_span_ms` trait: a positive number of
+ * milliseconds, or 0 for none (a count window only), whatever the trait holds
+ * (absent in the state of a chart saved before time windows existed).
+ * @param {unknown} value
+ * @returns {number}
+ */
+export function windowSpan(value) {
+  return typeof value === "number" && value > 0 && value < Infinity ? value : 0;
+}
+
 export class Store {
   /**
-   * @param {{window: number, send: (content: object) => void}} options
-   *   window: points kept per series; send: sends a message to the kernel
+   * @param {{window: number, spanMs?: number, send: (content: object) => void}} options
+   *   window: points kept per series (at most, with a time window); spanMs: the
+   *   time window in milliseconds of x, 0 or absent for none (see `windowSpan`);
+   *   send: sends a message to the kernel
    */
-  constructor({ window, send }) {
-    this.feed = new Feed(window);
+  constructor({ window, spanMs = 0, send }) {
+    this.feed = new Feed(window, spanMs);
     this.liveness = new Liveness();
     this._send = send;
     /** The points held came from the kernel (a batch or reset), not only from the saved snapshot. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RESYNC_AFTER_MS } from "./feed.js";
 import { NOT_CONNECTED_AFTER_MS } from "./kernel.js";
-import { isNewChart, Store, StoreRegistry, sameModel } from "./store.js";
+import { isNewChart, Store, StoreRegistry, sameModel, windowSpan } from "./store.js";
 
 /**
  * Little-endian float64 bytes, as the widget layer delivers a buffer.
@@ -267,5 +267,46 @@ describe("sameModel and StoreRegistry", () => {
     expect(registry.find(handle(attrs[0]))).toBe(stores[0]);
     forget[0]();
     expect(registry.find(handle(attrs[0]))).toBe(null);
+  });
+});
+
+describe("windowSpan", () => {
+  it("reads the window_span_ms trait: a positive number of milliseconds, else 0", () => {
+    expect(windowSpan(5000)).toBe(5000);
+    expect(windowSpan(0.5)).toBe(0.5);
+    for (const value of [0, -1, NaN, Infinity, undefined, null, "5000", {}]) expect(windowSpan(value)).toBe(0);
+  });
+});
+
+describe("Store with a time window", () => {
+  it("keeps in each series the points within the span of its greatest x, after batches and resets", () => {
+    const store = new Store({ window: 100, spanMs: windowSpan(5000), send: () => {} });
+    store.start({ snapshot: {}, stats: {} }, 0);
+    const times = [0, 1000, 1500, 7000, 7200, 12000];
+    store.receive(
+      ...batch(
+        1,
+        [
+          [0, times, times],
+          [1, [0, 1000, 1500, 4000], [0, 0, 0, 0]],
+        ],
+        [
+          [0, "a"],
+          [1, "b"],
+        ],
+      ),
+      10,
+    );
+    expect(held(store)).toEqual({ a: [7000, 7200, 12000], b: [0, 1000, 1500, 4000] });
+    store.receive(...batch(2, [[1, [6000], [0]]]), 20);
+    expect(held(store)).toEqual({ a: [7000, 7200, 12000], b: [1000, 1500, 4000, 6000] });
+    store.receive(...reset(3, [[0, times, times]], [[0, "a"]]), 30);
+    expect(held(store)).toEqual({ a: [7000, 7200, 12000] });
+  });
+
+  it("is a count window alone without spanMs", () => {
+    const store = new Store({ window: 100, send: () => {} });
+    store.receive(...batch(1, [[0, [0, 1000, 12000], [0, 0, 0]]], [[0, "a"]]), 0);
+    expect(held(store)).toEqual({ a: [0, 1000, 12000] });
   });
 });

@@ -8,7 +8,7 @@ import { Chart } from "./chart.js";
 import { kernelState } from "./kernel.js";
 import { Legend } from "./legend.js";
 import { FrameScheduler } from "./scheduler.js";
-import { Store, StoreRegistry } from "./store.js";
+import { Store, StoreRegistry, windowSpan } from "./store.js";
 import { readTheme, seriesColor } from "./theme.js";
 import { plotHeightOf, plotKey, ViewState } from "./viewstate.js";
 
@@ -37,6 +37,7 @@ import { plotHeightOf, plotKey, ViewState } from "./viewstate.js";
  *   title: string,
  *   height: number,
  *   window: number,
+ *   window_span_ms: number,
  *   x_kind: "time" | "number" | "auto",
  *   x_label: string,
  *   y_label: string,
@@ -87,6 +88,7 @@ const now = () => performance.now();
 function attachStore(model) {
   const store = new Store({
     window: Number(model.get("window")) || 10_000,
+    spanMs: windowSpan(model.get("window_span_ms")),
     send: (content) => {
       try {
         model.send(content);

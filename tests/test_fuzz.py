@@ -1,7 +1,8 @@
 """Generated input of every shape: the data path never raises and its counters stay consistent.
 
 Each example feeds a pipeline (several specs: x field or arrival time, group_by, dotted paths,
-several y, window 1..50, x_type auto/time/number) with generated JSON (nested objects and arrays,
+several y, window 1..50, x_type auto/time/number, a count window or a time window of spans from
+half a millisecond to decades) with generated JSON (nested objects and arrays,
 huge integers, NaN and infinities, numeric strings, ISO times, booleans, null) as text, bytes,
 NDJSON and arrays read by the "json" or the "ndjson" decoder, as a connection does (decode, then
 hand records and problems to the pipeline), or with Python rows and numpy columns as `push()`
@@ -93,8 +94,22 @@ def _frame(text: str | bytes, binary: bool) -> str | bytes:
 
 frames = st.builds(_frame, messages, st.booleans())
 
+
+def _spec(
+    y: tuple[str, ...],
+    x: str | None,
+    group_by: str | None,
+    window: int,
+    x_type: Any,
+    span_ms: float | None,
+) -> ChartSpec:
+    if span_ms is not None and x_type == "number":
+        x_type = "time"  # a time window needs a time axis
+    return ChartSpec(y=y, x=x, group_by=group_by, window=window, x_type=x_type, span_ms=span_ms)
+
+
 specs = st.builds(
-    ChartSpec,
+    _spec,
     y=st.lists(
         st.sampled_from(["v", "w", "data.p", "q.0"]), min_size=1, max_size=3, unique=True
     ).map(tuple),
@@ -102,6 +117,8 @@ specs = st.builds(
     group_by=st.sampled_from([None, "g", "data.g"]),
     window=st.integers(1, 50),
     x_type=st.sampled_from(["auto", "time", "number"]),
+    # The arrival times of `run` step by 1 ms; generated times span centuries.
+    span_ms=st.sampled_from([None, None, None, 0.5, 2.0, 1000.0, 3.6e6, 1e12]),
 )
 
 
@@ -110,7 +127,7 @@ def run(spec: ChartSpec, actions: list[tuple[str, Any]], decoder_name: str = "js
     read by a fresh decoder of `decoder_name`."""
     p = Pipeline(spec)
     decoder = DECODERS[decoder_name]()
-    view = BrowserModel(spec.window)
+    view = BrowserModel(spec.window, spec.span_ms)
     fed = 0
     handed = 0
     reset = False
@@ -143,6 +160,12 @@ def run(spec: ChartSpec, actions: list[tuple[str, Any]], decoder_name: str = "js
             assert len(x) == len(ring) <= spec.window
             assert np.all(np.diff(x) >= 0)
             assert np.isfinite(x).all()
+            if spec.span_ms is not None and len(x):
+                assert x[0] >= x[-1] - spec.span_ms
+        if spec.span_ms is None:
+            assert p.cut == 0
+        else:
+            assert "too_old" not in p.error_kinds
     batch = p.take_batch()
     if batch is not None:
         handed += batch.points
@@ -296,3 +319,4 @@ def test_columns_never_break_the_pipeline(spec: ChartSpec, actions: list[Any]) -
         assert np.array_equal(left, right, equal_nan=True)
     assert by_columns.error_kinds == by_records.error_kinds
     assert by_columns.points == by_records.points
+    assert by_columns.cut == by_records.cut

@@ -465,10 +465,12 @@ def test_columns_are_sorted_by_x_then_series_then_arrival() -> None:
 class BrowserModel:
     """What a view holds after the batches and resets it was sent, as docs/protocol.md says:
     per series, points sorted by x; a batch's segment (sorted by x) is merged in, a given point
-    after held points of equal x, and the `window` points of greatest x are kept."""
+    after held points of equal x, and the `window` points of greatest x are kept; with a time
+    window, of those only the ones of x at least the greatest x minus the span."""
 
-    def __init__(self, window: int) -> None:
+    def __init__(self, window: int, span_ms: float | None = None) -> None:
         self.window = window
+        self.span_ms = span_ms
         self.seq = 0
         self.names: dict[int, str] = {}
         self.x: dict[int, list[float]] = {}
@@ -497,6 +499,9 @@ class BrowserModel:
                 ],
                 key=lambda point: point[0],
             )[-self.window :]
+            if self.span_ms is not None and points:
+                threshold = points[-1][0] - self.span_ms
+                points = [point for point in points if point[0] >= threshold]
             self.x[sid] = [p[0] for p in points]
             self.y[sid] = [p[1] for p in points]
 
@@ -508,12 +513,16 @@ class BrowserModel:
             assert np.array_equal(np.array(self.y.get(sid, []), np.float64), y, equal_nan=True)
 
 
+@pytest.mark.parametrize("span_ms", [None, 5.0, 20.0])
 @pytest.mark.parametrize("seed", range(12))
-def test_batches_and_resets_rebuild_what_the_pipeline_holds(seed: int) -> None:
+def test_batches_and_resets_rebuild_what_the_pipeline_holds(
+    seed: int, span_ms: float | None
+) -> None:
     rng = np.random.default_rng(seed)
     window = int(rng.integers(1, 12))
-    p = Pipeline(ChartSpec(y=("v", "w"), x="t", group_by="g", window=window))
-    view = BrowserModel(window)
+    spec = ChartSpec(y=("v", "w"), x="t", group_by="g", window=window, span_ms=span_ms)
+    p = Pipeline(spec)
+    view = BrowserModel(window, span_ms)
     for _ in range(120):
         action = rng.random()
         if action < 0.6:
@@ -658,3 +667,156 @@ def test_feed_columns_with_a_dotted_name_reads_nested_values() -> None:
     p = Pipeline(ChartSpec(y=("d.p",), x="t"))
     p.feed_columns({"t": np.arange(2.0), "d": np.array([{"p": 1}, {"p": 2}], dtype=object)}, 0)
     assert p.columns()[2].tolist() == [1, 2]
+
+
+# -- time windows ---------------------------------------------------------------------------------
+
+# Irregular times: 0, 1 s, 1.5 s, 7 s, 7.2 s, 12 s after MS (the browser's tests use the same).
+OFFSETS = [0, 1000, 1500, 7000, 7200, 12000]
+
+
+def time_window(window: int = 100, span_ms: float = 5000.0, **options: Any) -> Pipeline:
+    return Pipeline(ChartSpec(y=("v",), x="t", window=window, span_ms=span_ms, **options))
+
+
+def held_x(p: Pipeline) -> list[list[float]]:
+    return [[x - MS for x in ring.columns()[0].tolist()] for ring in p.rings]
+
+
+def test_a_time_window_keeps_each_series_within_the_span_of_its_own_newest_point() -> None:
+    p = time_window(group_by="g")
+    for offset in OFFSETS:
+        p.feed_records([{"t": MS + offset, "v": offset, "g": "a"}], 0)
+    for offset in [0, 1000, 1500, 4000]:  # b's newest is 4 s: all of b is within 5 s of it
+        p.feed_records([{"t": MS + offset, "v": offset, "g": "b"}], 0)
+    assert held_x(p) == [[7000, 7200, 12000], [0, 1000, 1500, 4000]]
+    assert (p.points, p.errors, p.cut) == (10, 0, 0)
+    batch = p.take_batch()
+    assert batch is not None
+    assert batch.segments == [(0, 3), (1, 4)]
+    assert batch.coalesced == p.coalesced == 3  # a's first three left before any batch
+
+
+@pytest.mark.parametrize("how", ["one by one", "one message", "json", "columns", "shuffled"])
+def test_a_time_window_holds_the_same_points_however_they_come(how: str) -> None:
+    p = time_window()
+    rows = [{"t": MS + offset, "v": offset} for offset in OFFSETS]
+    expected = [7000, 7200, 12000]
+    if how == "one by one":
+        for row in rows:
+            p.feed_records([row], 0)
+    elif how == "one message":
+        p.feed_records(rows, 0)
+    elif how == "json":
+        p.feed(json.dumps(rows * 2), 0)  # long enough for the columnar path
+        expected = [7000, 7000, 7200, 7200, 12000, 12000]
+    elif how == "columns":
+        p.feed_columns({"t": np.array(OFFSETS) + MS, "v": np.array(OFFSETS)}, 0)
+    else:
+        p.feed_records([rows[i] for i in (4, 0, 5, 2, 3, 1)], 0)
+    assert held_x(p) == [expected]
+    assert p.errors == 0
+
+
+def test_a_time_window_reads_numbers_as_epoch_times() -> None:
+    p = time_window()
+    assert p.x_axis.kind == "time"
+    seconds = MS / 1000
+    for offset in OFFSETS:
+        p.feed_records([{"t": seconds + offset / 1000, "v": 1}], 0)
+    assert held_x(p) == [[7000, 7200, 12000]]
+
+
+def test_a_time_window_of_arrival_times() -> None:
+    p = Pipeline(ChartSpec(y=("v",), window=100, span_ms=5000.0))
+    for offset in OFFSETS:
+        p.feed_records([{"v": 1}], float(MS + offset))
+    assert held_x(p) == [[7000, 7200, 12000]]
+
+
+def test_the_point_bound_of_a_time_window_cuts_points_inside_the_span() -> None:
+    p = time_window(window=2)
+    for offset in OFFSETS:
+        p.feed_records([{"t": MS + offset, "v": offset}], 0)
+    # 1500 pushed 0 out while 0 was inside the span; 12000 pushed 7000 out (at its very edge).
+    assert held_x(p) == [[7200, 12000]]
+    assert (p.cut, p.points, p.errors) == (2, 6, 0)
+    assert "too_old" not in p.error_kinds
+    batch = p.take_batch()
+    assert batch is not None
+    assert (batch.x.tolist(), p.coalesced) == ([MS + 7200, MS + 12000], 4)
+
+
+def test_a_late_point_below_a_full_time_window_is_cut_or_let_go_never_too_old() -> None:
+    p = time_window(window=2)
+    p.feed_records([{"t": MS + 7200, "v": 1}, {"t": MS + 12000, "v": 2}], 0)
+    p.feed_records([{"t": MS + 7100, "v": 3}], 0)  # inside the span, no room: cut
+    p.feed_records([{"t": MS + 100, "v": 4}], 0)  # outside the span: let go
+    assert held_x(p) == [[7200, 12000]]
+    assert (p.cut, p.points, p.errors) == (1, 4, 0)
+
+
+def test_a_count_window_cuts_nothing() -> None:
+    p = ticker(window=2)
+    for i in range(10):
+        p.feed(message(MS + i, i), 0)
+    assert p.cut == 0
+    assert p.rings[0].span is None
+
+
+def test_resets_and_snapshots_of_a_time_window_hold_only_the_span() -> None:
+    p = time_window(group_by="g")
+    p.feed_records([{"t": MS + offset, "v": 1, "g": "a"} for offset in OFFSETS], 0)
+    reset = p.take_reset()
+    assert (reset.x - MS).tolist() == [7000, 7200, 12000]
+    snapshot = p.snapshot(100)
+    assert (snapshot.x - MS).tolist() == [7000, 7200, 12000]
+    x, _, _ = p.columns()
+    assert (x - MS).tolist() == [7000, 7200, 12000]
+    p.feed_records([{"t": MS + 16000, "v": 1, "g": "a"}], 0)
+    batch = p.take_batch()
+    assert batch is not None
+    assert (batch.x - MS).tolist() == [16000]  # the browser lets 7000 and 7200 go itself
+    view = BrowserModel(100, 5000.0)
+    view.seq = reset.seq - 1
+    view.apply(reset)
+    view.apply(batch)
+    view.check(p)
+
+
+def test_a_long_list_with_infinities_of_both_signs_is_read_without_a_warning() -> None:
+    # Their sum is NaN, which numpy warns about (an error under the test settings).
+    p = Pipeline(ChartSpec(y=("v",), x="t"))
+    rows = [{"t": i, "v": v} for i, v in enumerate([0.0] * 9 + [math.inf, -math.inf])]
+    p.feed_records(rows, 0)
+    assert p.error_kinds == {"non_finite": 2}
+    assert p.points == 11
+
+
+def held(pipeline: Pipeline) -> dict[str, list[float]]:
+    """The x values each series holds, by series name."""
+    x, series, _ = pipeline.columns()
+    found: dict[str, list[float]] = {name: [] for name in pipeline.names}
+    for value, sid in zip(x.tolist(), series.tolist(), strict=True):
+        found[pipeline.names[sid]].append(value)
+    return found
+
+
+@pytest.mark.parametrize("as_columns", [False, True], ids=["records", "columns"])
+def test_history_skips_what_each_series_holds_already(as_columns: bool) -> None:
+    pipeline = Pipeline(ChartSpec(y=("v",), x="t", group_by="g", x_type="number"))
+    pipeline.feed_records([{"t": 10, "g": "a", "v": 1}, {"t": 5, "g": "b", "v": 1}], 0.0)
+    history: list[dict[str, Any]] = [
+        {"t": t, "g": g, "v": 0}
+        for g, ts in (("a", (8, 10, 11)), ("b", (4, 6, 7)), ("c", (1, 2)))
+        for t in ts
+    ]
+    rows: Any = history
+    if as_columns:
+        rows = {key: np.array([row[key] for row in history]) for key in ("t", "g", "v")}
+    pipeline.feed_history(rows, 0.0)
+    assert held(pipeline) == {"a": [10.0, 11.0], "b": [5.0, 6.0, 7.0], "c": [1.0, 2.0]}
+    assert pipeline.errors == 0  # skipped quietly
+    # Afterwards, live points are taken whatever their x, as always.
+    pipeline.feed_records([{"t": 3, "g": "a", "v": 1}], 0.0)
+    assert held(pipeline)["a"] == [3.0, 10.0, 11.0]

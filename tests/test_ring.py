@@ -258,6 +258,12 @@ class Viewer:
         self.x = [p[0] for p in points]
         self.y = [p[1] for p in points]
 
+    def keep_span(self, span: float) -> None:
+        """Keep the points of x at least the greatest x minus `span` (the browser's rule)."""
+        if self.x:
+            first = next(i for i, x in enumerate(self.x) if x >= self.x[-1] - span)
+            self.x, self.y = self.x[first:], self.y[first:]
+
 
 @pytest.mark.parametrize("seed", range(40))
 def test_what_is_handed_out_rebuilds_the_ring(seed: int) -> None:
@@ -307,3 +313,224 @@ def test_what_is_handed_out_rebuilds_the_ring(seed: int) -> None:
     x_sent, y_sent, skipped = ring.take_unsent()
     viewer.merge(x_sent, y_sent)
     assert viewer.x == held(ring)
+
+
+# -- time window ---------------------------------------------------------------------------------
+
+# Irregular times in ms: 0, 1 s, 1.5 s, 7 s, 7.2 s, 12 s (the browser's tests use the same).
+TIMES = [0.0, 1000.0, 1500.0, 7000.0, 7200.0, 12000.0]
+
+
+def test_a_span_keeps_the_points_within_it_of_the_greatest_x() -> None:
+    ring = SeriesRing(100, span=5000.0)
+    for order, t in enumerate(TIMES):
+        assert ring.append(t, t / 1000, order)
+    x, y, _ = ring.columns()
+    assert x.tolist() == [7000, 7200, 12000]
+    assert y.tolist() == [7, 7.2, 12]
+    assert len(ring) == 3
+    assert ring.cut == 0
+
+
+@pytest.mark.parametrize("how", ["append", "list", "array", "array in order", "shuffled"])
+def test_a_span_holds_the_same_points_however_they_are_given(how: str) -> None:
+    ring = SeriesRing(100, span=5000.0)
+    orders = list(range(len(TIMES)))
+    if how == "append":
+        for order, t in zip(orders, TIMES, strict=True):
+            ring.append(t, t, order)
+    elif how == "list":
+        assert ring.extend(TIMES, TIMES, orders) == 0
+    elif how == "array":
+        ring.extend(np.array(TIMES), np.array(TIMES), np.array(orders))
+    elif how == "array in order":
+        ring.extend_arrays(np.array(TIMES), np.array(TIMES), np.array(orders), True)
+    else:
+        shuffled = [3, 0, 5, 1, 4, 2]
+        x = np.array(TIMES)[shuffled]
+        ring.extend(x, x, np.array(shuffled))
+    assert held(ring) == [7000, 7200, 12000]
+    x_sent, _, coalesced = ring.take_unsent()
+    assert x_sent.tolist() == [7000, 7200, 12000]
+    assert coalesced == 3  # points that left before they were ever handed out
+
+
+def test_a_point_exactly_the_span_below_the_greatest_x_stays() -> None:
+    ring = SeriesRing(10, span=4000.0)
+    ring.extend([1000.0, 1999.0, 2000.0, 6000.0], [0.0] * 4, [0, 1, 2, 3])
+    assert held(ring) == [2000, 6000]
+
+
+def test_capacity_cuts_points_still_inside_the_span() -> None:
+    """One point at a time: 1500 pushes 0 out of a ring of 2 while 0 is inside the span (cut);
+    7000 makes every earlier point leave by time; 12000 pushes 7000 out at the very edge of the
+    span (x = 12000 - 5000 is still inside: cut)."""
+    ring = SeriesRing(2, span=5000.0)
+    for order, x in enumerate(TIMES):
+        assert ring.append(x, x, order)
+    assert held(ring) == [7200, 12000]
+    assert ring.cut == 2
+    ring = SeriesRing(2, span=5000.0)  # all in one call: only 7000 is cut
+    assert ring.extend(TIMES, TIMES, list(range(6))) == 0
+    assert held(ring) == [7200, 12000]
+    assert ring.cut == 1
+
+
+def test_a_late_point_inside_the_span_that_finds_no_room_is_cut_not_too_old() -> None:
+    ring = SeriesRing(2, span=5000.0)
+    ring.extend([7200.0, 12000.0], [0.0, 0.0], [0, 1])
+    ring.take_unsent()
+    assert ring.append(7100.0, 0.0, 2)  # below the oldest of a full ring, inside the span
+    assert ring.cut == 1
+    assert ring.append(100.0, 0.0, 3)  # below the span: gone, and not cut
+    assert ring.extend(np.array([50.0, 7150.0]), np.zeros(2), np.array([4, 5])) == 0
+    assert ring.cut == 2
+    assert held(ring) == [7200, 12000]
+
+
+def test_a_span_counts_points_that_never_got_in_as_coalesced() -> None:
+    ring = SeriesRing(2, span=5000.0)
+    ring.extend([7200.0, 12000.0], [0.0, 0.0], [0, 1])
+    ring.take_unsent()
+    assert ring.append(7100.0, 0.0, 2)  # no room
+    assert ring.append(100.0, 0.0, 3)  # below the span
+    ring.extend(np.array([50.0, 7150.0]), np.zeros(2), np.array([4, 5]))
+    x_sent, _, coalesced = ring.take_unsent()
+    assert (x_sent.tolist(), coalesced) == ([], 4)
+
+
+def test_a_new_greatest_x_far_ahead_empties_the_ring_before_it_enters() -> None:
+    ring = SeriesRing(3, span=10.0)
+    ring.extend([1.0, 2.0, 3.0], [0.0] * 3, [0, 1, 2])
+    ring.append(100.0, 0.0, 3)
+    assert held(ring) == [100]
+    ring.append(95.0, 0.0, 4)  # late but inside the span
+    ring.append(101.0, 0.0, 5)
+    assert held(ring) == [95, 100, 101]
+    assert ring.cut == 0
+
+
+def test_a_span_through_staging_chunks() -> None:
+    ring = SeriesRing(10_000, span=4_999.0)
+    fill(ring, 0, 25_000)
+    x, y, _ = ring.columns()
+    assert x.tolist() == list(range(20_000, 25_000))
+    assert np.array_equal(y, x * 10)
+    assert ring.cut == 0
+    small = SeriesRing(3_000, span=4_999.0)  # the span holds 5,000 points, the ring 3,000
+    fill(small, 0, 25_000)
+    assert held(small) == list(range(22_000, 25_000))
+    # Every point that left was pushed out by the 3,000th after it, less than 5,000 ms later.
+    assert small.cut == 25_000 - 3_000
+
+
+def test_span_must_be_a_positive_number() -> None:
+    for span in (0.0, -1.0, float("nan"), float("inf"), True, "5s"):
+        with pytest.raises(ValueError, match="span"):
+            SeriesRing(3, span=span)  # type: ignore[arg-type]
+    assert SeriesRing(3, span=2).span == 2.0
+
+
+def test_nan_x_is_refused_with_a_span() -> None:
+    ring = SeriesRing(5, span=10.0)
+    fill(ring, 0, 3)
+    with pytest.raises(ValueError):
+        ring.append(float("nan"), 0, 3)
+    for x in ([1.0, float("nan")], [float("nan")], np.array([np.nan, 5.0])):
+        with pytest.raises(ValueError):
+            ring.extend(x, [0.0] * len(x), list(range(3, 3 + len(x))))
+    assert held(ring) == [0, 1, 2]
+
+
+class SpanModel:
+    """A time-windowed ring by its definition: per call, with T the greatest x given so far minus
+    the span, the points (held or given) of x ≥ T, and the `capacity` greatest of them by (x,
+    arrival); `cut` adds how many of those did not fit."""
+
+    def __init__(self, capacity: int, span: float) -> None:
+        self.capacity = capacity
+        self.span = span
+        self.top = -np.inf
+        self.held: list[tuple[float, int, float]] = []  # (x, order, y)
+        self.cut = 0
+
+    def call(self, points: list[tuple[float, int, float]]) -> None:
+        self.top = max(self.top, *(x for x, _, _ in points))
+        threshold = self.top - self.span
+        inside = sorted(p for p in [*self.held, *points] if p[0] >= threshold)
+        self.cut += max(0, len(inside) - self.capacity)
+        self.held = inside[-self.capacity :]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_span_matches_its_definition_and_what_is_handed_out_rebuilds_it(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    # Small rings commit their stage at once; larger ones hold staged and committed points.
+    capacity = int(rng.integers(1, 30) if seed % 2 else rng.integers(30, 300))
+    span = float(rng.choice([0.5, 3.0, 10.0, 40.0]))
+    ring = SeriesRing(capacity, span=span)
+    model = SpanModel(capacity, span)
+    viewer = Viewer(capacity)
+    order = 0
+    top = 0.0
+    added = handed = coalesced = 0
+    for _ in range(300):
+        action = rng.random()
+        if action < 0.7:
+            n = 1 if action < 0.45 else int(rng.integers(1, 3 * capacity + 2))
+            steps = rng.normal(0.5, 4.0 if rng.random() < 0.5 else 0.5, n)
+            if rng.random() < 0.1:
+                steps[0] += 2 * span  # a gap in the data: most of what is held leaves at once
+            x = np.round(top + np.cumsum(steps))
+            if rng.random() < 0.3:
+                x = rng.permutation(x)
+            top = max(top, float(x.max()))
+            orders = np.arange(order, order + n)
+            order += n
+            ys = orders.astype(np.float64)
+            model.call(list(zip(x.tolist(), orders.tolist(), ys.tolist(), strict=True)))
+            how = rng.integers(0, 4)
+            if n == 1 and how == 0:
+                assert ring.append(float(x[0]), float(orders[0]), int(orders[0]))
+            elif how <= 1:
+                assert ring.extend(x.tolist(), orders.astype(float).tolist(), orders.tolist()) == 0
+            elif how == 2 or not bool(np.all(np.diff(x) >= 0)):
+                assert ring.extend(x, orders.astype(np.float64), orders) == 0
+            else:
+                assert ring.extend_arrays(x, orders.astype(np.float64), orders, True) == 0
+            added += n
+        elif action < 0.95:
+            x_sent, y_sent, skipped = ring.take_unsent()
+            viewer.merge(x_sent, y_sent)
+            viewer.keep_span(span)
+            handed += len(x_sent)
+            coalesced += skipped
+            assert viewer.x == held(ring)
+            assert viewer.y == ring.columns()[1].tolist()
+            assert handed + coalesced == added
+        else:
+            x_all, y_all, _ = ring.columns()
+            ring.mark_sent()
+            viewer.x, viewer.y = x_all.tolist(), y_all.tolist()
+            handed = coalesced = added = 0
+        assert len(ring) == len(model.held)
+        assert ring.cut == model.cut
+        if rng.random() < 0.2:  # reading commits the stage: not after every call
+            x_held, y_held, o_held = ring.columns()
+            assert [(x, o) for x, o, _ in model.held] == list(
+                zip(x_held.tolist(), o_held.tolist(), strict=True)
+            )
+            assert y_held.tolist() == [y for _, _, y in model.held]
+
+
+def test_a_span_lets_committed_and_staged_points_go_together() -> None:
+    ring = SeriesRing(100, span=5.0)
+    ring.extend(np.arange(10.0), np.zeros(10), np.arange(10))  # committed: 5 to 9 stay
+    for i in range(10, 14):
+        ring.append(float(i), 0.0, i)  # staged
+    assert held(ring) == [8, 9, 10, 11, 12, 13]
+    ring.append(20.0, 0.0, 14)  # every committed point leaves, and the staged below 15
+    assert held(ring) == [20]
+    ring.extend([24.0, 26.0], [0.0, 0.0], [15, 16])
+    assert held(ring) == [24, 26]
+    assert len(ring) == 2

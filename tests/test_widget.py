@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import ssl
 import time
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -294,3 +295,44 @@ def test_unknown_path_refusal_is_not_retried_in_a_storm(charts: list[LiveChart])
         wait_for(lambda: chart.status == "error")
         time.sleep(0.3)  # would be many attempts if it retried
     assert chart.stats["error_kinds"] == {"connection": 1}
+
+
+def test_a_time_window_keeps_the_last_span_of_each_series(charts: list[LiveChart]) -> None:
+    chart = LiveChart(None, x="t", y="v", group_by="g", window=timedelta(seconds=5))
+    charts.append(chart)
+    base = 1_764_000_000_000
+    chart.push(
+        {
+            "t": [base + dt for dt in (0, 1000, 7000, 12_000, 2000)],
+            "v": [1, 2, 3, 4, 5],
+            "g": ["a", "a", "a", "a", "b"],
+        }
+    )
+    data = chart.data
+    kept = {g: (data[data["series"] == g]["value"]).tolist() for g in ("a", "b")}
+    assert kept == {"a": [3.0, 4.0], "b": [5.0]}  # each series by its own newest time
+    assert chart.window_span_ms == 5000.0 and chart.window == 100_000
+    assert chart.stats["cut"] == 0
+
+
+def test_max_points_bounds_a_time_window_and_counts_what_it_cuts(charts: list[LiveChart]) -> None:
+    chart = LiveChart(None, x="t", y="v", window="1min", max_points=3)
+    charts.append(chart)
+    chart.push([{"t": 1_764_000_000_000 + i * 1000, "v": i} for i in range(10)])
+    assert chart.data["value"].tolist() == [7.0, 8.0, 9.0]
+    assert chart.stats["cut"] == 7
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "text"),
+    [
+        ({"window": "5s", "x_type": "number"}, ValueError, "time window needs a time axis"),
+        ({"window": 100, "max_points": 10}, ValueError, "max_points"),
+        ({"window": "soon"}, ValueError, "window"),
+    ],
+)
+def test_time_window_arguments_are_checked(
+    kwargs: dict[str, Any], error: type[Exception], text: str
+) -> None:
+    with pytest.raises(error, match=text):
+        LiveChart(None, x="t", y="v", **kwargs)

@@ -113,7 +113,10 @@ class ChartData:
         """Take rows of history (as `push` does), keeping only points newer than the newest
         point already held in their series: history fetched again after a reconnect fills the
         gap without repeating points. Raises like `push`."""
-        self.push(rows)
+        prepared = prepare_rows(rows, self.spec.x)  # outside the lock: may be slow
+        now_ms = time.time() * 1000.0
+        with self._lock:
+            self._pipeline.feed_history(prepared, now_ms)
 
     def note(self, kind: str, message: str) -> None:
         """Count a problem met outside the pipeline, and show it as the last error.
@@ -194,5 +197,6 @@ class ChartData:
                 "last_error": pipeline.last_error,
                 "reconnects": self.reconnects,
                 "coalesced": pipeline.coalesced,
+                "cut": pipeline.cut,
                 "retry_in": retry_in,
             }

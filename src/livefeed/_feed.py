@@ -91,31 +91,34 @@ class _Hub:
         return self._redactor
 
     def attach(self, chart: ChartData) -> None:
-        """Hand `chart` every later message, and at once the recent ones (`RECENT_RECORDS`
-        records at most) and the last history: a chart made after its feed starts complete."""
+        """Hand `chart` every later message, and at once the last history and the recent
+        messages (`RECENT_RECORDS` records at most): a chart made after its feed started starts
+        complete."""
+        unreadable = None
         with self._lock:
-            # In one locked step with `_deliver`: each message reaches the chart exactly once,
-            # either from here or from `_deliver`.
-            recent = list(self._recent)
+            # All in one locked step with `_deliver`, history first: each message reaches the
+            # chart exactly once, either from here or from `_deliver`, and no live point can
+            # come before the history (which skips what a series already holds).
+            if self.history is not None:
+                unreadable = _history_into(chart, self.history)
+            for event in self._recent:
+                if isinstance(event, Problem):
+                    chart.note(event.kind, event.message)
+                else:
+                    chart.take(*event)
             self.charts = (*self.charts, chart)
             chart.set_status(self.status, self.retry_at)
             chart.reconnects += self.reconnects
-        for event in recent:
-            if isinstance(event, Problem):
-                chart.note(event.kind, event.message)
-            else:
-                chart.take(*event)
-        if self.history is not None:
-            # Read already when it came; history already held is not taken twice.
-            self.give_history(self.history, (chart,))
+        if unreadable is not None:
+            self.note(HISTORY_ERROR, unreadable)
 
-    def give_history(self, rows: object, charts: tuple[ChartData, ...]) -> None:
-        """Hand history rows to `charts`; rows that cannot be read are counted, not raised."""
-        for chart in charts:
-            try:
-                chart.push_history(rows)
-            except (TypeError, ValueError) as error:
-                self.note(HISTORY_ERROR, f"history cannot be read as rows: {error}")
+    def give_history(self, rows: object) -> None:
+        """Hand history rows to every chart; rows that cannot be read are counted, not raised."""
+        self.history = rows
+        for chart in self.charts:
+            unreadable = _history_into(chart, rows)
+            if unreadable is not None:
+                self.note(HISTORY_ERROR, unreadable)
                 return
 
     def detach(self, chart: ChartData) -> None:
@@ -382,8 +385,7 @@ class Feed:
         except Exception as error:
             hub.note(HISTORY_ERROR, f"the history function raised {error!r}")
             return
-        hub.history = rows
-        hub.give_history(rows, hub.charts)
+        hub.give_history(rows)
 
     # -- what users call -------------------------------------------------------------------------
 
@@ -467,6 +469,15 @@ class Feed:
 
     def __repr__(self) -> str:
         return f"<Feed {self.url} {self.status}>"
+
+
+def _history_into(chart: ChartData, rows: object) -> str | None:
+    """Give `chart` history rows; what makes them unreadable, or None."""
+    try:
+        chart.push_history(rows)
+    except (TypeError, ValueError) as error:
+        return f"history cannot be read as rows: {error}"
+    return None
 
 
 def _finish(source: Source, hub: _Hub, runtime: Runtime) -> None:

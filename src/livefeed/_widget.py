@@ -8,6 +8,7 @@ import ssl as ssl_module
 import time
 import weakref
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
@@ -18,6 +19,7 @@ from ._chartdata import ChartData, Status
 from ._core.coerce import XKind
 from ._core.decode import UserFunction
 from ._core.pipeline import INTERNAL, ChartSpec
+from ._core.window import parse_window
 from ._feed import Feed, History, Transform, check_connection_options, check_url, ssl_context
 from ._orphans import current_cell
 from ._outbox import ChartState, Outbox, TokenBucket
@@ -64,8 +66,14 @@ class LiveChart(anywidget.AnyWidget):
 
     Each record gives one point per `y` field: `x` is a field (numbers, numeric strings, epoch
     s/ms/µs/ns or ISO-8601 times) or arrival time when None; `group_by` makes one series per
-    distinct value of a field. Field names may be dotted paths into nested JSON. `window` bounds
-    the points kept per series, in Python and in the browser.
+    distinct value of a field. Field names may be dotted paths into nested JSON.
+
+    `window` bounds what each series keeps, in Python and in the browser: a number of points
+    (an int), or a time span on a time axis (`"10min"`, `"30s"`, `"2h"`, or a `timedelta`): each
+    series then keeps the points with x ≥ (its newest x - the span), at most `max_points` of them
+    (default 100,000; points the bound drops before their time is up are counted in
+    `stats["cut"]`). A time window makes the x axis a time axis; with `x_type="number"` it is a
+    ValueError.
 
     With a URL, every option of `Feed` may be given here too (`decode`, `transform`, `subscribe`,
     `headers`, `history`, `record`, `reconnect`, `backoff`, `max_backoff`, `ping_interval`,
@@ -86,7 +94,8 @@ class LiveChart(anywidget.AnyWidget):
     source = traitlets.Unicode("").tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)
     height = traitlets.Int(300).tag(sync=True)
-    window = traitlets.Int(10_000).tag(sync=True)  # fixed at construction
+    window = traitlets.Int(10_000).tag(sync=True)  # points per series; fixed at construction
+    window_span_ms = traitlets.Float(0.0).tag(sync=True)  # a time window's span; 0: none
     x_kind = traitlets.Unicode("auto").tag(sync=True)
     x_label = traitlets.Unicode("").tag(sync=True)
     y_label = traitlets.Unicode("").tag(sync=True)
@@ -102,7 +111,8 @@ class LiveChart(anywidget.AnyWidget):
         y: str | Sequence[str] = "value",
         x: str | None = None,
         group_by: str | None = None,
-        window: int = 10_000,
+        window: int | str | timedelta = 10_000,
+        max_points: int | None = None,
         title: str = "",
         height: int = 300,
         x_type: XKind = "auto",
@@ -150,7 +160,10 @@ class LiveChart(anywidget.AnyWidget):
         if type(height) is not int or height < 1:
             raise ValueError(f"height must be a positive number of pixels, not {height!r}")
         y_fields = (y,) if isinstance(y, str) else tuple(y)
-        spec = ChartSpec(y=y_fields, x=x, group_by=group_by, window=window, x_type=x_type)
+        points, span_ms = parse_window(window, max_points)
+        spec = ChartSpec(
+            y=y_fields, x=x, group_by=group_by, window=points, x_type=x_type, span_ms=span_ms
+        )
         # Values are checked whatever the source, so that a wrong one is named as such.
         check_connection_options(
             reconnect=reconnect,
@@ -193,6 +206,7 @@ class LiveChart(anywidget.AnyWidget):
             title=title,
             height=height,
             window=spec.window,
+            window_span_ms=spec.span_ms or 0.0,
             x_kind=data.x_kind,
             x_label=x or "time",
             y_label=", ".join(y_fields),
@@ -238,7 +252,8 @@ class LiveChart(anywidget.AnyWidget):
     @property
     def stats(self) -> dict[str, Any]:
         """Counters of everything received: messages, points, errors (and `error_kinds`),
-        reconnects, last_error, coalesced, and `rate`, messages per second lately."""
+        reconnects, last_error, coalesced, cut (see `window`), and `rate`, messages per second
+        lately."""
         stats = self._data.stats()
         stats["rate"] = self._rate
         return stats

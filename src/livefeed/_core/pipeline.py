@@ -97,8 +97,16 @@ class ChartSpec:
 
     `y` names one or more distinct fields (dotted paths allowed; a single str is one field); `x`
     names the x field, or is None for arrival time; `group_by` names a field whose distinct values
-    make separate series. `window` is the number of points kept per series: an int from 1 to
-    `MAX_WINDOW`. `x_type` is "auto", "time" or "number".
+    make separate series. `x_type` is "auto", "time" or "number".
+
+    `window` bounds the points kept per series: an int from 1 to `MAX_WINDOW`. Without `span_ms`
+    it is the window itself, the `window` points of greatest x. `span_ms` (a positive number of
+    milliseconds, or None) makes a time window: each series keeps its points whose x is at least
+    its greatest x minus `span_ms`, `window` of them at most (see `window.parse_window`, which
+    reads both from what a user gives). A time window needs a time axis: with `span_ms`,
+    `x_type="number"` is refused and "auto" is made "time", so that numbers are read as epoch
+    times from the first on (seconds, milliseconds... by their magnitude) and x is in
+    milliseconds like the span.
     """
 
     y: tuple[str, ...]
@@ -106,6 +114,7 @@ class ChartSpec:
     group_by: str | None = None
     window: int = 10_000
     x_type: XKind = "auto"
+    span_ms: float | None = None
 
     def __post_init__(self) -> None:
         y: object = self.y
@@ -134,6 +143,24 @@ class ChartSpec:
         object.__setattr__(self, "window", window)
         if self.x_type not in ("auto", "time", "number"):
             raise ValueError(f"x_type must be 'auto', 'time' or 'number', not {self.x_type!r}")
+        span: object = self.span_ms
+        if span is None:
+            return
+        if isinstance(span, bool) or not isinstance(span, numbers.Real):
+            raise TypeError(f"span_ms must be a number of milliseconds or None, not {span!r}")
+        span = float(span)
+        if not 0 < span < math.inf:  # NaN fails too
+            raise ValueError(
+                f"span_ms must be a positive, finite number of milliseconds, not {span}"
+            )
+        object.__setattr__(self, "span_ms", span)
+        if self.x_type == "number":
+            raise ValueError(
+                "a time window needs a time axis: x_type='number' cannot go with a span of time "
+                "(give window as a number of points, or x_type='time' or 'auto')"
+            )
+        # Decided now rather than by the first x value, which might be a small number.
+        object.__setattr__(self, "x_type", "time")
 
 
 class Pipeline:
@@ -148,6 +175,14 @@ class Pipeline:
     are placed together: a point whose x is below the oldest x of a series that held a full window
     before the message is dropped and counted as `too_old`; points of one message that push each
     other out count as coalesced.
+
+    With a time window (`spec.span_ms`), each series holds, after every message, its points whose
+    x is at least its greatest x minus the span, the `window` of greatest x among them at most
+    (see `SeriesRing`). Points that fall out of the span are no problem: nothing is counted but
+    `coalesced`, for those that fell out before they were handed out (a point given already
+    outside the span among them). Nothing is `too_old`. Points inside the span that `window`
+    left no room for are counted in `cut`. The browser applies the same rule to what it is
+    handed, so batches and resets carry no word of the points that leave.
     """
 
     def __init__(self, spec: ChartSpec) -> None:
@@ -164,6 +199,8 @@ class Pipeline:
         self.rings: list[SeriesRing] = []
         self._announced = 0  # series ids below this were named in a batch or reset already
         self._order = 0
+        # While history is taken: per series (by id), the x at or below which points are skipped.
+        self._floors: list[float] | None = None
         self.seq = 0
         self.messages = 0
         self.points = 0
@@ -175,6 +212,12 @@ class Pipeline:
     def errors(self) -> int:
         """Problems met so far, of every kind."""
         return sum(self.error_kinds.values())
+
+    @property
+    def cut(self) -> int:
+        """Points of a time window dropped by its `window` bound (the most points per series)
+        before they were older than the span; always 0 for a window of a number of points."""
+        return sum(ring.cut for ring in self.rings)
 
     def note(self, kind: str, message: str, count: int = 1) -> None:
         """Count a problem (`count` times) and make it the last error shown to the user."""
@@ -222,6 +265,22 @@ class Pipeline:
             self._ingest(records, now_ms, json_values)
         except Exception as error:  # a bug of ours: counted, and the feed goes on
             self._internal(error)
+
+    def feed_history(
+        self, rows: list[Mapping[str, Any]] | Mapping[str, npt.ArrayLike], now_ms: float
+    ) -> None:
+        """Take history: rows as `prepare_rows` gives them (records, or equal-length columns);
+        counts as one message. A point at or below the greatest x its series held before is
+        skipped quietly: history fetched again after a reconnect fills the gap, and repeats
+        nothing."""
+        self._floors = [ring.newest_x for ring in self.rings]
+        try:
+            if isinstance(rows, Mapping):
+                self.feed_columns(rows, now_ms)
+            else:
+                self.feed_records(rows, now_ms)
+        finally:
+            self._floors = None
 
     def feed_records(self, records: Iterable[Mapping[str, Any]], now_ms: float) -> None:
         """Take records already decoded (rows pushed from Python); counts as one message.
@@ -312,6 +371,8 @@ class Pipeline:
                 series = self._series_ids.get(key)
                 if series is None:
                     series = self._add_series(key)
+                if self._floors is not None and _below_floor(self._floors, series, x):
+                    continue
                 if pending is None:
                     if rings[series].append(x, y, self._order):
                         self.points += 1
@@ -337,6 +398,14 @@ class Pipeline:
         order: I64 | list[int],
         in_order: bool | None = None,
     ) -> None:
+        floors = self._floors
+        if floors is not None and series < len(floors):
+            kept = np.asarray(x, dtype=np.float64) > floors[series]
+            if not kept.all():
+                x = np.asarray(x, dtype=np.float64)[kept]
+                y = np.asarray(y, dtype=np.float64)[kept]
+                order = np.asarray(order, dtype=np.int64)[kept]
+                in_order = bool(in_order)  # a subset of points in x order stays in order
         ring = self.rings[series]
         if in_order is None:
             refused = ring.extend(x, y, order)
@@ -390,9 +459,12 @@ class Pipeline:
             ys = [np.fromiter(column, np.float64, n) for column in raw_ys]
         except (KeyError, TypeError, ValueError, OverflowError):
             return False
-        # One sum per column finds any NaN or infinity (they make the sum non-finite).
-        if not all(math.isfinite(column.sum()) for column in ys):
-            return False
+        # One sum per column finds any NaN or infinity (they make the sum non-finite). Infinities
+        # of both signs, or finite values that add up past the float range, make numpy warn:
+        # silenced, since a non-finite sum only sends the list the per-record way.
+        with np.errstate(invalid="ignore", over="ignore"):
+            if not all(math.isfinite(column.sum()) for column in ys):
+                return False
         # Sorted x (the usual case) has its extremes at its ends; any NaN breaks the order.
         in_order = n == 1 or bool((x[1:] >= x[:-1]).all())
         low, high = (x[0], x[-1]) if in_order else (x.min(), x.max())
@@ -581,7 +653,7 @@ class Pipeline:
         label = self._unique(_displayable(label))
         self._series_ids[key] = len(self.rings)
         self.names.append(label)
-        self.rings.append(SeriesRing(self.spec.window))
+        self.rings.append(SeriesRing(self.spec.window, self.spec.span_ms))
         return len(self.rings) - 1
 
     def _unique(self, label: str) -> str:
@@ -764,3 +836,8 @@ def _split_groups(column: npt.NDArray[Any]) -> tuple[list[str], list[npt.NDArray
     by_code = np.argsort(codes, kind="stable")
     bounds = np.cumsum(np.bincount(codes, minlength=len(names)))[:-1]
     return names, np.split(by_code, bounds)
+
+
+def _below_floor(floors: list[float], series: int, x: float) -> bool:
+    """Whether history skips a point: its series held an x at least as great already."""
+    return series < len(floors) and x <= floors[series]

@@ -1,4 +1,5 @@
-"""A bounded columnar buffer for one series: the `capacity` points of greatest x, sorted by x."""
+"""A bounded columnar buffer for one series: the `capacity` points of greatest x, sorted by x,
+optionally only those within a span of the greatest x (a time window)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ I64 = npt.NDArray[np.int64]
 # Points appended in x order go to plain lists first (a list append costs a fraction of a numpy
 # item write) and move into the arrays in chunks of this size, or sooner when someone reads.
 _STAGE_CHUNK = 4096
+# Points a time window looks at one by one for those leaving, before it searches (see `_expire`).
+_EXPIRE_STEPS = 8
 
 
 def _empty() -> tuple[F64, F64]:
@@ -40,6 +43,18 @@ class SeriesRing:
     Points pushed out before they were ever handed out are counted as coalesced: they were in the
     window, but no view needs them any more. Not thread-safe: one owner at a time.
 
+    With a `span` (a time window: x in milliseconds, span in milliseconds) the ring holds, after
+    every call, the points whose x is at least its greatest x minus `span`, and `capacity` of them
+    at most: the points of greatest x among those. The greatest x is that of every point placed
+    so far (it never leaves), so the rule depends only on the points given, not on when they were
+    given or read: a browser that gets the points handed out and applies the same rule holds the
+    same points. Points below the span leave silently: it is what the window is for. A point
+    given below the span of the call's greatest x is not placed; like a point that left before it
+    was handed out, it is counted as coalesced (never as too old: with a span, `append` and
+    `extend` refuse nothing). Points that leave because `capacity` is reached while still inside
+    the span (or that find no room when given) are counted in `cut`: the span asked for them,
+    memory did not allow them.
+
     Storage is a linear buffer with room to spare at the end: the held points sit in
     `[_start, _end)`, leaving ones advance `_start`, and the points are moved back to the front
     only when the end is reached, so every point is copied a bounded number of times.
@@ -60,12 +75,25 @@ class SeriesRing:
         "_x",
         "_y",
         "capacity",
+        "cut",
+        "span",
     )
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, span: float | None = None) -> None:
+        """`capacity`: the most points held (an int of at least 1). `span`: None for a ring of
+        the `capacity` points of greatest x; a positive finite number for a time window."""
         if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
             raise ValueError(f"capacity must be an int of at least 1, not {capacity!r}")
+        if span is not None:
+            if isinstance(span, bool) or not isinstance(span, (int, float)):
+                raise ValueError(f"span must be a positive number or None, not {span!r}")
+            span = float(span)
+            if not 0 < span < math.inf:  # NaN fails too
+                raise ValueError(f"span must be a positive, finite number, not {span!r}")
         self.capacity = capacity
+        self.span = span
+        # Points that left (or found no room) because of `capacity` while inside the span.
+        self.cut = 0
         # Spare room of half the capacity: on average a point is moved back to the front twice.
         size = capacity + max(min(capacity, _STAGE_CHUNK), capacity // 2)
         # np.empty reserves address space; memory is only used where points are written.
@@ -84,12 +112,21 @@ class SeriesRing:
         self._stage_y: list[float] = []
         self._stage_o: list[int] = []
 
+    @property
+    def newest_x(self) -> float:
+        """The greatest x held (-inf when empty): it never leaves, whatever the window."""
+        return self._last_x
+
     def __len__(self) -> int:
         return min(self.capacity, self._end - self._start + len(self._stage_x))
 
     def append(self, x: float, y: float, order: int) -> bool:
         """Add one point; False when it is refused as too old (the ring is full and x is below
-        the oldest x it holds)."""
+        the oldest x it holds). With a span, always True (see the class docstring)."""
+        span = self.span
+        if span is not None:
+            self._append_spanned(x, y, order, span)
+            return True
         if x >= self._last_x:  # in x order: no sorting, no numpy
             self._stage_x.append(x)
             self._stage_y.append(y)
@@ -111,14 +148,28 @@ class SeriesRing:
         """Add many points (equal lengths, in arrival order) as one arrival.
 
         Returns how many were refused as too old: those with x below the oldest x held, when the
-        ring was full before the call. `in_order` says whether x is known to be sorted already
-        (and free of NaN), which saves a pass over it; None has it checked.
+        ring was full before the call (never any with a span). `in_order` says whether x is known
+        to be sorted already (and free of NaN), which saves a pass over it; None has it checked.
         """
         n = len(x)
         if not n == len(y) == len(order):
             raise ValueError("x, y and order must have equal lengths")
         if n == 0:
             return 0
+        if self.span is not None:
+            self._extend_spanned(x, y, order, in_order)
+            return 0
+        return self._extend(x, y, order, in_order)
+
+    def _extend(
+        self,
+        x: F64 | Sequence[float],
+        y: F64 | Sequence[float],
+        order: I64 | Sequence[int],
+        in_order: bool | None,
+    ) -> int:
+        """`extend` without a span, for at least one point."""
+        n = len(x)
         if isinstance(x, list) and isinstance(y, list) and isinstance(order, list):
             if x[0] >= self._last_x and all(map(le, x, islice(x, 1, None))):
                 # In x order, from the per-record path: staged like single appends.
@@ -136,7 +187,7 @@ class SeriesRing:
         if in_order is None:
             # Any NaN makes a comparison false: a chunk that passes both tests holds none.
             in_order = n == 1 or bool((xs[1:] >= xs[:-1]).all())
-        return self.extend_arrays(
+        return self._extend_arrays(
             xs, np.asarray(y, np.float64), np.asarray(order, np.int64), in_order
         )
 
@@ -144,6 +195,13 @@ class SeriesRing:
         """`extend` for float64 and int64 arrays of equal lengths (at least one point), with
         `in_order` telling whether x is sorted and free of NaN: the pipeline's columnar paths
         know both already."""
+        if self.span is not None:
+            self._extend_spanned(x, y, order, in_order)
+            return 0
+        return self._extend_arrays(x, y, order, in_order)
+
+    def _extend_arrays(self, x: F64, y: F64, order: I64, in_order: bool) -> int:
+        """`extend_arrays` without a span."""
         if in_order and x[0] >= self._last_x:
             self._commit()
             self._unsent += len(x)
@@ -153,6 +211,157 @@ class SeriesRing:
         if np.isnan(x).any():
             raise ValueError("x must not be NaN")
         return self._merge(x, y, order, in_order)
+
+    # -- time window ---------------------------------------------------------------------------
+    #
+    # A call with a span goes in three steps. With `threshold` the greatest x after the call
+    # minus the span: the held points below it leave; the given points below it are not placed;
+    # the rest are placed as without a span, which keeps the `capacity` points of greatest x.
+    # Every point that takes part in that last step is inside the span, so those it leaves out
+    # are exactly the ones `capacity` cut: how many points inside the span there were, minus
+    # `capacity`.
+
+    def _append_spanned(self, x: float, y: float, order: int, span: float) -> None:
+        stage_x = self._stage_x
+        if x >= self._last_x:  # in x order, the usual case: staged, as without a span
+            threshold = x - span
+            start, end = self._start, self._end
+            if end > start:
+                xs = self._x
+                if xs.item(start) >= threshold:
+                    held = end - start + len(stage_x)
+                elif end - start > 1 and xs.item(start + 1) >= threshold:
+                    # Data at an even pace: one point leaves as one comes.
+                    start += 1
+                    self._start = start
+                    if self._tail > end - start:
+                        self._tail = end - start
+                    held = end - start + len(stage_x)
+                else:
+                    held = self._expire(threshold)
+            elif stage_x and stage_x[0] < threshold:
+                held = self._expire(threshold)
+            else:
+                held = len(stage_x)
+            stage_x.append(x)
+            self._stage_y.append(y)
+            self._stage_o.append(order)
+            self._last_x = x
+            self._unsent += 1
+            if held >= self.capacity:  # the oldest leaves, inside the span
+                self.cut += held + 1 - self.capacity
+                start, end = self._start, self._end  # `_expire` may have committed the stage
+                if end > start:  # the usual case of `_bound`, done here
+                    self._start = start = start + 1
+                    if self._tail > end - start:
+                        self._tail = end - start
+                else:
+                    self._bound()
+            if len(stage_x) >= self._stage_limit:
+                self._commit()
+            return
+        if x != x:
+            raise ValueError("x must not be NaN")
+        # Below the greatest x: the span did not move, and everything held is inside it.
+        if x < self._last_x - span:  # below the span: gone at once
+            self._unsent += 1
+            return
+        held = self._end - self._start + len(stage_x)
+        if not self._insert(x, y, order):
+            self._unsent += 1  # found no room: it left at once
+        if held >= self.capacity:
+            self.cut += held + 1 - self.capacity
+
+    def _extend_spanned(
+        self,
+        x: F64 | Sequence[float],
+        y: F64 | Sequence[float],
+        order: I64 | Sequence[int],
+        in_order: bool | None,
+    ) -> None:
+        span = self.span
+        assert span is not None
+        xs = np.asarray(x, np.float64)
+        n = len(xs)
+        # A caller that says the chunk is in order promises it holds no NaN.
+        if not in_order and np.isnan(xs).any():
+            raise ValueError("x must not be NaN")
+        if in_order is None:
+            in_order = bool((xs[1:] >= xs[:-1]).all())
+        top = float(xs[-1] if in_order else xs.max())
+        threshold = max(self._last_x, top) - span
+        held = self._expire(threshold)
+        if in_order:
+            first = int(np.searchsorted(xs, threshold, side="left"))
+            kept = n - first
+            if first and kept:
+                x = xs[first:]
+                y = np.asarray(y, np.float64)[first:]
+                order = np.asarray(order, np.int64)[first:]
+        else:
+            inside = xs >= threshold
+            kept = int(np.count_nonzero(inside))
+            if kept < n:  # the mask keeps the arrival order of those that stay
+                x = xs[inside]
+                y = np.asarray(y, np.float64)[inside]
+                order = np.asarray(order, np.int64)[inside]
+        self._unsent += n - kept  # below the span: gone at once, never handed out
+        if not kept:
+            return
+        refused = self._extend(x, y, order, in_order)
+        self._unsent += refused  # found no room: they left at once
+        self._bound()
+        if held + kept > self.capacity:
+            self.cut += held + kept - self.capacity
+
+    def _expire(self, threshold: float) -> int:
+        """Let the held points with x below `threshold` leave; returns how many are held.
+
+        Staged points are never below committed ones (only points in x order are staged, and
+        every other way in commits the stage first), so the points leaving are a prefix of the
+        committed ones, then of the staged ones.
+        """
+        stage = self._stage_x
+        if stage and stage[0] < threshold:
+            # Every committed point leaves, and staged ones too: they are committed first rather
+            # than cut from the front of the lists (a copy of each list every time). The stage
+            # is so committed at most once per renewal of every point it held.
+            self._commit()
+        start, end = self._start, self._end
+        if end > start:
+            xs = self._x
+            if xs.item(start) < threshold:
+                # Data arriving at an even pace lets about one point go per point coming: a
+                # few steps find them sooner than a search; a gap in the data takes the search.
+                stop = min(end, start + _EXPIRE_STEPS)
+                start += 1
+                while start < stop and xs.item(start) < threshold:
+                    start += 1
+                if start == stop < end:
+                    start += int(np.searchsorted(xs[start:end], threshold, side="left"))
+                self._start = start
+                self._tail = min(self._tail, end - start)
+        held = end - start + len(stage)
+        if not held:
+            self._last_x = -math.inf
+        return held
+
+    def _bound(self) -> None:
+        """Let the oldest points leave until at most `capacity` are held, staged ones included.
+
+        Without a span the staged points push the oldest committed ones out only when they are
+        committed (`__len__` counts as if they had); a span needs the points held to be exactly
+        those counted, so that the next call's `cut` counts each point once.
+        """
+        committed = self._end - self._start
+        over = committed + len(self._stage_x) - self.capacity
+        if over <= 0:
+            return
+        if over <= committed:
+            self._start += over
+            self._tail = min(self._tail, committed - over)
+        else:
+            self._commit()  # which keeps the newest `capacity` of its own
 
     # -- storage -------------------------------------------------------------------------------
 
