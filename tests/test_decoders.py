@@ -699,6 +699,28 @@ def test_a_chart_reads_compressed_json_and_uncompressed_text(charts: list[LiveCh
     assert stats["error_kinds"] == {NOT_COMPRESSED: 1}, stats["last_error"]
 
 
+def raw_deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(wbits=-15)  # raw deflate, without the zlib header
+    return compressor.compress(data) + compressor.flush()
+
+
+def test_a_chart_reads_raw_and_zlib_deflated_json(charts: list[LiveChart]) -> None:
+    async def send(connection: ServerConnection) -> None:
+        await connection.send(raw_deflate(b'{"t": 1, "v": 10}'))
+        await connection.send(zlib.compress(b'{"t": 2, "v": 20}'))  # zlib-wrapped
+        await connection.send(b"\x00garbage")  # binary, not deflate: counted
+        await connection.send(raw_deflate(b'{"t": 4, "v": 40}\n{"t": 5, "v": 50}'))
+        await connection.wait_closed()
+
+    with FeedServer(send) as server:
+        chart = LiveChart(server.url(), x="t", y="v", x_type="number", decode="deflate+json")
+        charts.append(chart)
+        wait_for(lambda: chart.stats["messages"] == 4, what="four messages")
+        stats = chart.stats
+    assert chart.data["value"].tolist() == [10, 20, 40, 50]
+    assert stats["error_kinds"] == {NOT_COMPRESSED: 1}, stats["last_error"]
+
+
 def test_each_connection_starts_with_a_fresh_decoder(charts: list[LiveChart]) -> None:
     async def send(connection: ServerConnection) -> None:
         if server.connections == 1:

@@ -20,7 +20,7 @@ from ._core.coerce import XKind
 from ._core.decode import UserFunction
 from ._core.pipeline import INTERNAL, ChartSpec
 from ._core.window import parse_window
-from ._feed import Feed, History, Transform, check_connection_options, check_url, ssl_context
+from ._feed import Feed, History, Transform, check_connection_options, ssl_context
 from ._orphans import current_cell
 from ._outbox import ChartState, Outbox, TokenBucket
 from ._runtime import get_runtime
@@ -164,23 +164,23 @@ class LiveChart(anywidget.AnyWidget):
         spec = ChartSpec(
             y=y_fields, x=x, group_by=group_by, window=points, x_type=x_type, span_ms=span_ms
         )
-        # Values are checked whatever the source, so that a wrong one is named as such.
-        check_connection_options(
-            reconnect=reconnect,
-            backoff=backoff,
-            max_backoff=max_backoff,
-            ping_interval=ping_interval,
-            ping_timeout=ping_timeout,
-            max_size=max_size,
-            open_timeout=open_timeout,
-        )
+        # A URL's feed checks its options itself; without one they are still checked, so that
+        # a wrong value is named as such rather than as an option given in the wrong place.
+        if not isinstance(url, str):
+            check_connection_options(
+                reconnect=reconnect,
+                backoff=backoff,
+                max_backoff=max_backoff,
+                ping_interval=ping_interval,
+                ping_timeout=ping_timeout,
+                max_size=max_size,
+                open_timeout=open_timeout,
+            )
+            ssl_context(ssl, "")
         if url is not None and not isinstance(url, (str, Feed)):
             raise TypeError(
                 f"url must be a ws:// or wss:// URL, a Feed, or None, not {type(url).__name__}"
             )
-        if isinstance(url, str):
-            check_url(url)
-        ssl_context(ssl, url if isinstance(url, str) else "")
         feed: Feed | None
         if isinstance(url, Feed):
             if given:
