@@ -31,6 +31,7 @@ from ._chartdata import ChartData, Status
 from ._core.decode import Decoder, Frame, Problem, Record, UserFunction, decoder_factory
 from ._core.pipeline import INTERNAL
 from ._core.transform import apply_transform
+from ._orphans import current_cell
 from ._recording import Recorder
 from ._redact import Redactor, public_url
 from ._runtime import Runtime, get_runtime
@@ -354,6 +355,9 @@ class Feed:
         self._waiting = not now
         if now:
             source.start(self._runtime, self._hub)
+        # The cell that made this feed: when it runs again, an unheld feed is closed.
+        self._cell = current_cell()
+        self._runtime.watch(self)
         hub = self._hub
         if hub.recorder is not None:
             self._runtime.call_soon(_keep_flushing, self._runtime, weakref.ref(hub))
@@ -450,6 +454,15 @@ class Feed:
         if recorder is not None:
             # On the loop, after the connection stopped reading: writes happen there only.
             self._runtime.call_soon(recorder.close)
+
+    @property
+    def cell(self) -> str | None:
+        """The cell that made this feed, when made in a notebook."""
+        return self._cell
+
+    def stop_orphan(self) -> None:
+        """Close a feed nothing holds any more (its cell ran again); on the loop thread."""
+        self.close_soon()
 
     @property
     def closed(self) -> bool:

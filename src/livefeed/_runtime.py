@@ -30,6 +30,17 @@ T = TypeVar("T")
 ORPHAN_CHECK_PERIOD = 2.0
 
 
+class Orphanable(Protocol):
+    """What is stopped when the cell that made it runs again and nothing holds it any more."""
+
+    @property
+    def cell(self) -> str | None:
+        """The cell that made it (see `_orphans.current_cell`)."""
+
+    def stop_orphan(self) -> None:
+        """Stop it: nothing holds it any more; called on the loop thread."""
+
+
 class Pumped(Protocol):
     """A chart as the pump sees it."""
 
@@ -55,6 +66,8 @@ class Runtime:
         self.loop.set_exception_handler(self._on_loop_error)
         self.bucket = kernel_bucket(time.monotonic())
         self._charts: weakref.WeakSet[Any] = weakref.WeakSet()
+        # Watched for re-runs like charts, never pumped: feeds.
+        self._watched: weakref.WeakSet[Any] = weakref.WeakSet()
         # Charts whose cell ran again: stopped as soon as nothing holds them.
         self._candidates: weakref.WeakSet[Any] = weakref.WeakSet()
         self._next_orphan_check = 0.0
@@ -129,15 +142,23 @@ class Runtime:
     def add(self, chart: Pumped) -> None:
         """Pump `chart` until it is garbage-collected or removed."""
         self._charts.add(chart)
+        self._watch_cells()
+
+    def watch(self, thing: Orphanable) -> None:
+        """Stop `thing` once its cell runs again and nothing holds it (see `check_orphans`)."""
+        self._watched.add(thing)
+        self._watch_cells()
+
+    def _watch_cells(self) -> None:
         if not self._watching_cells:
             # Registered from the thread that makes the first chart: the shell's own thread.
             self._watching_cells = on_cell_start(lambda cell: self.call_soon(self._rerun, cell))
 
     def _rerun(self, cell: str) -> None:
         """The cell `cell` starts running again: the charts it made before are candidates."""
-        for chart in list(self._charts):
-            if chart.cell == cell:
-                self._candidates.add(chart)
+        for thing in [*self._charts, *self._watched]:
+            if thing.cell == cell:
+                self._candidates.add(thing)
         self._next_orphan_check = 0.0
 
     def check_orphans(self, now: float) -> None:
@@ -156,6 +177,7 @@ class Runtime:
 
     def discard(self, chart: Pumped) -> None:
         self._charts.discard(chart)
+        self._watched.discard(chart)
 
     async def _pump_forever(self) -> None:
         period = 1.0 / FRAME_RATE

@@ -231,7 +231,11 @@ class LiveChart(anywidget.AnyWidget):
             feed.attach(data)
         # A chart that is garbage-collected must not leave its records flowing (nor, when the
         # feed is its own, its connection open). The finaliser holds the feed, not the chart.
-        weakref.finalize(self, _let_go, feed, data, owns_feed)
+        # The feed is held weakly there: a finaliser's arguments live until the chart is
+        # collected, and a shared feed must not look held (see `_orphans`) by a chart gone.
+        weakref.finalize(
+            self, _let_go, None if feed is None else weakref.ref(feed), data, owns_feed
+        )
         runtime.add(self)
 
     @traitlets.validate("window")
@@ -439,8 +443,9 @@ _DEFAULTS = {
 }
 
 
-def _let_go(feed: Feed | None, data: ChartData, owns_feed: bool) -> None:
+def _let_go(feed_ref: weakref.ref[Feed] | None, data: ChartData, owns_feed: bool) -> None:
     """The finaliser of a collected chart: never blocks."""
+    feed = None if feed_ref is None else feed_ref()
     if feed is not None:
         feed.detach(data)
         if owns_feed:
