@@ -310,3 +310,23 @@ def test_a_chart_made_after_its_feed_started_gets_the_recent_records(
         assert late.stats["points"] == kept
         assert late.data["x"].tolist() == [float(i) for i in range(sent - kept, sent)]
         assert late.stats["error_kinds"] == {"not_json": 1}
+
+
+def test_a_feed_that_fails_shows_no_credentials(feeds: list[Feed]) -> None:
+    async def unused(connection: ServerConnection) -> None:
+        await connection.wait_closed()
+
+    def refuse(connection: ServerConnection, request: Any) -> Any:
+        return connection.respond(401, f"bad token in {request.path}\n")
+
+    with FeedServer(unused, process_request=refuse) as server:
+        url = server.url("/feed?token=hunter2").replace("ws://", "ws://alice:s3cret@")
+        feed = Feed(url, headers={"X-Api-Key": "abc123"})
+        feeds.append(feed)
+        chart = LiveChart(feed, y="v")
+        wait_for(lambda: feed.status == "error" and feed.stats["errors"] > 0, what="the refusal")
+        shown = [repr(feed), str(feed.stats), feed.url, repr(chart), str(chart.stats)]
+    assert "HTTP 401" in feed.stats["last_error"]
+    for text in shown:
+        for secret in ("hunter2", "s3cret", "alice", "abc123"):
+            assert secret not in text, text
