@@ -402,7 +402,7 @@ class Feed:
     def stats(self) -> dict[str, Any]:
         """Counters of the connection: messages (frames), records (after decode and transform),
         errors and `error_kinds` (decoding, transform, history and connection problems),
-        last_error (credentials masked), reconnects, retry_in, charts (how many chart it), and
+        last_error (credentials masked), reconnects, retry_in, charts (how many charts draw it),
         recorded (frames written to the recording)."""
         return self._hub.stats()
 

@@ -306,7 +306,8 @@ class LiveChart(anywidget.AnyWidget):
         self._runtime.run_sync(lambda: setattr(self, "paused", False))
 
     def stop(self) -> None:
-        """End the feed and keep the picture: a connection leaves with a close frame, every view
+        """Take no more data and keep the picture: the chart's own feed ends (its connection
+        leaves with a close frame), a shared `Feed` goes on for its other charts; every view
         keeps showing the last data, and a notebook saved now carries it. `push()` then raises.
         """
         self._closed = True
@@ -317,8 +318,8 @@ class LiveChart(anywidget.AnyWidget):
         self._runtime.run_sync(self._refresh_snapshot)
 
     def close(self) -> None:
-        """End the chart, as `Widget.close()` ends any widget: its feed stops, its views go away
-        and its memory is freed. `Widget.close_all()` ends livefeed charts the same way. To stop
+        """End the chart, as `Widget.close()` ends any widget: it takes no more data (as with
+        `stop()`), its views go away and its memory is freed. `Widget.close_all()` ends livefeed charts the same way. To stop
         the feed and keep the picture, use `stop()`.
         """
         if getattr(self, "_data", None) is None:  # __init__ failed before the chart existed
