@@ -319,8 +319,8 @@ class LiveChart(anywidget.AnyWidget):
 
     def close(self) -> None:
         """End the chart, as `Widget.close()` ends any widget: it takes no more data (as with
-        `stop()`), its views go away and its memory is freed. `Widget.close_all()` ends livefeed charts the same way. To stop
-        the feed and keep the picture, use `stop()`.
+        `stop()`), its views go away and its memory is freed. `Widget.close_all()` ends
+        livefeed charts the same way. To keep the picture, use `stop()`.
         """
         if getattr(self, "_data", None) is None:  # __init__ failed before the chart existed
             super().close()
