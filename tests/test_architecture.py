@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "_outbox": 1,
     "_orphans": 1,
     "_recording": 1,
+    "_serving": 1,
     "_wire": 2,
     "_snapshot": 3,
     "_chartdata": 2,

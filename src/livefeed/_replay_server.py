@@ -14,15 +14,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import threading
 from pathlib import Path
-from types import TracebackType
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import CloseCode
 
 from ._recording import Pacer, RecordingReader, check_speed
+from ._serving import ServerThread
 
 BATCH_FRAMES = 256  # frames read from the file per trip to the worker thread
 
@@ -141,24 +140,12 @@ async def _ignore_messages(websocket: ServerConnection) -> None:
             pass
 
 
-class ReplayHandle:
+class ReplayHandle(ServerThread[ReplayServer]):
     """A `ReplayServer` running on its own event loop in a daemon thread (`serve_in_thread`).
 
     `stop()` closes the connections, stops the loop and joins the thread; harmless twice, and
     run when a `with` block exits.
     """
-
-    def __init__(
-        self,
-        server: ReplayServer,
-        loop: asyncio.AbstractEventLoop,
-        thread: threading.Thread,
-        stopping: asyncio.Event,
-    ) -> None:
-        self.server = server
-        self._loop = loop
-        self._thread = thread
-        self._stopping = stopping
 
     @property
     def port(self) -> int:
@@ -172,31 +159,6 @@ class ReplayHandle:
     def connections(self) -> int:
         """Connections accepted so far."""
         return self.server.connections
-
-    def join(self, timeout: float | None = None) -> bool:
-        """Wait for the server's thread to end; returns whether it has."""
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop serving and join the thread, waiting at most `timeout` seconds."""
-        if self._thread.is_alive():
-            # The loop may close between the check and the call: it is stopping anyway then.
-            with contextlib.suppress(RuntimeError):
-                self._loop.call_soon_threadsafe(self._stopping.set)
-        if threading.current_thread() is not self._thread:
-            self._thread.join(timeout)
-
-    def __enter__(self) -> ReplayHandle:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def serve_in_thread(
@@ -212,33 +174,4 @@ def serve_in_thread(
     What `ReplayServer.start()` raises (a file that is not a recording, a port taken) is raised
     here, in the caller's thread; a bad `speed` raises before any thread starts.
     """
-    server = ReplayServer(path, host, port, speed=speed, loop=loop)
-    ready = threading.Event()
-    started: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
-    failed: list[BaseException] = []
-
-    async def run() -> None:
-        stopping = asyncio.Event()
-        try:
-            await server.start()
-        except BaseException as error:  # handed to the caller's thread below
-            failed.append(error)
-            ready.set()
-            return
-        started.append((asyncio.get_running_loop(), stopping))
-        ready.set()
-        try:
-            await stopping.wait()
-        finally:
-            await server.stop()
-
-    thread = threading.Thread(
-        target=lambda: asyncio.run(run()), name="livefeed-replay", daemon=True
-    )
-    thread.start()
-    ready.wait()
-    if failed:
-        thread.join()
-        raise failed[0]
-    event_loop, stopping = started[0]
-    return ReplayHandle(server, event_loop, thread, stopping)
+    return ReplayHandle(ReplayServer(path, host, port, speed=speed, loop=loop), "livefeed-replay")

@@ -58,7 +58,6 @@ import itertools
 import json
 import math
 import random
-import threading
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -71,6 +70,8 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
+
+from ._serving import ServerThread
 
 __all__ = [
     "DEFAULT_RATE",
@@ -650,24 +651,12 @@ def _url(host: str, port: int, path: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-class DemoHandle:
+class DemoHandle(ServerThread[DemoServer]):
     """A :class:`DemoServer` running on its own event loop in a daemon thread.
 
     Made by :func:`serve_in_thread`. :meth:`stop` closes the connections, stops the loop and
     joins the thread; it is idempotent, and also runs when a ``with`` block exits.
     """
-
-    def __init__(
-        self,
-        server: DemoServer,
-        loop: asyncio.AbstractEventLoop,
-        thread: threading.Thread,
-        stop_event: asyncio.Event,
-    ) -> None:
-        self.server = server
-        self._loop = loop
-        self._thread = thread
-        self._stop_event = stop_event
 
     @property
     def host(self) -> str:
@@ -693,38 +682,7 @@ class DemoHandle:
     def disconnect_all(self, timeout: float = 10.0) -> None:
         """Close all current client connections, keep serving; see
         :meth:`DemoServer.disconnect_all`."""
-        future = asyncio.run_coroutine_threadsafe(self.server.disconnect_all(), self._loop)
-        future.result(timeout)
-
-    @property
-    def alive(self) -> bool:
-        """Whether the server thread is still running."""
-        return self._thread.is_alive()
-
-    def join(self, timeout: float | None = None) -> bool:
-        """Wait for the server thread to end; returns whether it has."""
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop the server and join its thread (waiting at most ``timeout`` seconds)."""
-        if self._thread.is_alive():
-            # The loop may close between the check and the call; then it is stopping anyway.
-            with contextlib.suppress(RuntimeError):
-                self._loop.call_soon_threadsafe(self._stop_event.set)
-        if threading.current_thread() is not self._thread:
-            self._thread.join(timeout)
-
-    def __enter__(self) -> DemoHandle:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+        self.run(self.server.disconnect_all(), timeout)
 
     def __repr__(self) -> str:
         state = "running" if self.alive else "stopped"
@@ -740,34 +698,4 @@ def serve_in_thread(
     caller's thread. The thread is a daemon so that a forgotten handle never keeps the
     interpreter alive; call :meth:`DemoHandle.stop` (or use ``with``) to shut down cleanly.
     """
-    server = DemoServer(host, port, seed=seed)
-    ready = threading.Event()
-    started: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
-    failed: list[BaseException] = []
-
-    async def run() -> None:
-        stop_event = asyncio.Event()
-        try:
-            await server.start()
-        except BaseException as exc:  # handed to the caller's thread below
-            failed.append(exc)
-            ready.set()
-            return
-        started.append((asyncio.get_running_loop(), stop_event))
-        ready.set()
-        try:
-            await stop_event.wait()
-        finally:
-            await server.stop()
-
-    def main() -> None:
-        asyncio.run(run())
-
-    thread = threading.Thread(target=main, name="livefeed-demo", daemon=True)
-    thread.start()
-    ready.wait()
-    if failed:
-        thread.join()
-        raise failed[0]
-    loop, stop_event = started[0]
-    return DemoHandle(server, loop, thread, stop_event)
+    return DemoHandle(DemoServer(host, port, seed=seed), "livefeed-demo")

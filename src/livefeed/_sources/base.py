@@ -8,7 +8,10 @@ implementing `Source`, plus its tests.
 
 from __future__ import annotations
 
-from typing import Protocol
+import asyncio
+from collections.abc import Coroutine
+from contextlib import suppress
+from typing import Any, Protocol
 
 from .._chartdata import Status
 from .._core.decode import Decoder, Frame
@@ -59,3 +62,66 @@ class Source(Protocol):
 
     def stop_soon(self) -> None:
         """Ask the feed to end without waiting: safe from any thread, and from a finaliser."""
+
+
+INTERNAL = "internal"  # the error kind of a bug of ours
+
+
+class TaskSource:
+    """A source that is one task on the runtime's loop (`run(sink)`), cancelled to stop.
+
+    Holds no reference to a chart or a `Feed`, so that one nothing holds can be collected, and
+    its finaliser can stop this source. What the task raises (a bug of ours) is counted and
+    shown as status "error" rather than lost.
+    """
+
+    name = ""
+    _doing = "the source"  # for error messages: "internal error in the connection"
+
+    def __init__(self) -> None:
+        self._runtime: Runtime | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def run(self, sink: Sink) -> Coroutine[Any, Any, None]:
+        """The task's work: feed `sink` until done or cancelled."""
+        raise NotImplementedError
+
+    def start(self, runtime: Runtime, sink: Sink) -> None:
+        sink.set_status("connecting")
+        self._runtime = runtime
+        self._task = runtime.run_sync(lambda: self._create_task(runtime, sink))
+
+    def _create_task(self, runtime: Runtime, sink: Sink) -> asyncio.Task[None]:
+        task = runtime.loop.create_task(self.run(sink), name=f"livefeed {self.name}")
+
+        def finished(task: asyncio.Task[None]) -> None:
+            if task.cancelled():
+                return
+            error = task.exception()
+            if error is not None:  # a bug of ours: make it visible rather than lose it
+                sink.note(INTERNAL, f"internal error in {self._doing}: {error!r}")
+                sink.set_status("error")
+
+        task.add_done_callback(finished)
+        return task
+
+    def stop(self) -> None:
+        task, runtime = self._task, self._runtime
+        if task is None or runtime is None or task.done():
+            return
+        if runtime.on_loop_thread():
+            task.cancel()
+            return
+        runtime.submit(_cancel_and_wait(task)).result(timeout=10)
+
+    def stop_soon(self) -> None:
+        task, runtime = self._task, self._runtime
+        if task is None or runtime is None or runtime.loop.is_closed():
+            return
+        with suppress(RuntimeError):  # the loop closed in between: it stops nothing any more
+            runtime.loop.call_soon_threadsafe(task.cancel)
+
+
+async def _cancel_and_wait(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    await asyncio.wait([task])

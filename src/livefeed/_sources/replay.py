@@ -10,23 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import os
-from contextlib import suppress
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from .._chartdata import CONNECTION
 from .._core.decode import DecoderFactory, JsonDecoder
 from .._recording import Pacer, RecordingReader, check_speed
-from .._runtime import Runtime
-from .base import Sink
-
-INTERNAL = "internal"  # the error kind of a bug of ours, as the WebSocket source counts it
+from .base import INTERNAL, Sink, TaskSource
 
 # Frames read from the file per trip to the worker thread. At speed None they are also the
 # frames ingested between two chances for the loop to run other work.
 BATCH_FRAMES = 256
 
 
-class ReplaySource:
+class ReplaySource(TaskSource):
     """Plays the recording at `path` into a sink once, then ends with status "closed".
 
     `speed` is how many times faster than recorded the frames come (1.0: as recorded; None: as
@@ -46,32 +44,15 @@ class ReplaySource:
         speed: float | None = 1.0,
         decoder: DecoderFactory = JsonDecoder,
     ) -> None:
+        super().__init__()
         self.path = Path(path)
         self.speed = check_speed(speed)
         self.decoder = decoder
         # The file's name only: the page shows it, and the folders above it are nobody's business.
         self.name = f"replay of {self.path.name}"
-        self._runtime: Runtime | None = None
-        self._task: asyncio.Task[None] | None = None
 
-    def start(self, runtime: Runtime, sink: Sink) -> None:
-        sink.set_status("connecting")
-        self._runtime = runtime
-        self._task = runtime.run_sync(lambda: self._create_task(runtime, sink))
-
-    def _create_task(self, runtime: Runtime, sink: Sink) -> asyncio.Task[None]:
-        task = runtime.loop.create_task(self._play(sink), name=f"livefeed {self.name}")
-
-        def finished(task: asyncio.Task[None]) -> None:
-            if task.cancelled():
-                return
-            error = task.exception()
-            if error is not None:  # a bug of ours: make it visible rather than lose it
-                sink.note(INTERNAL, f"internal error in the replay: {error!r}")
-                sink.set_status("error")
-
-        task.add_done_callback(finished)
-        return task
+    def run(self, sink: Sink) -> Coroutine[Any, Any, None]:
+        return self._play(sink)
 
     async def _play(self, sink: Sink) -> None:
         try:
@@ -117,30 +98,9 @@ class ReplaySource:
                 except Exception as error:  # one frame must never end the replay
                     sink.note(INTERNAL, f"internal error reading a message: {error!r}")
 
-    def stop(self) -> None:
-        task, runtime = self._task, self._runtime
-        if task is None or runtime is None or task.done():
-            return
-        if runtime.on_loop_thread():
-            task.cancel()
-            return
-        runtime.submit(_cancel_and_wait(task)).result(timeout=10)
-
-    def stop_soon(self) -> None:
-        task, runtime = self._task, self._runtime
-        if task is None or runtime is None or runtime.loop.is_closed():
-            return
-        with suppress(RuntimeError):  # the loop closed in between: it stops nothing any more
-            runtime.loop.call_soon_threadsafe(task.cancel)
-
 
 def _reason(error: BaseException) -> str:
     """An error's own words: an OSError's strerror without the path, which the caller names."""
     if isinstance(error, OSError) and error.strerror:
         return error.strerror
     return str(error)
-
-
-async def _cancel_and_wait(task: asyncio.Task[None]) -> None:
-    task.cancel()
-    await asyncio.wait([task])

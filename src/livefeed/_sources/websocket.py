@@ -12,7 +12,7 @@ import logging
 import random
 import ssl as ssl_module
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -28,10 +28,7 @@ from websockets.frames import CloseCode
 from .._chartdata import CONNECTION, Status
 from .._core.decode import TOO_LARGE, Decoder, DecoderFactory, JsonDecoder
 from .._redact import Redactor, public_url
-from .._runtime import Runtime
-from .base import Sink
-
-INTERNAL = "internal"
+from .base import INTERNAL, Sink, TaskSource
 
 Reconnect = bool | Literal["always"]
 
@@ -227,54 +224,15 @@ async def _receive(
             feed.note(INTERNAL, f"internal error reading a message: {error!r}")
 
 
-class WebSocketSource:
-    """A WebSocket feed: one task on the runtime's loop running `stream` until stopped.
+class WebSocketSource(TaskSource):
+    """A WebSocket feed: one task on the runtime's loop running `stream` until stopped."""
 
-    Holds no reference to the chart, so that a chart nothing holds can be collected, and its
-    finaliser can stop this source.
-    """
+    _doing = "the connection"
 
     def __init__(self, options: ConnectOptions) -> None:
+        super().__init__()
         self.options = options
         self.name = public_url(options.url)
-        self._runtime: Runtime | None = None
-        self._task: asyncio.Task[None] | None = None
 
-    def start(self, runtime: Runtime, feed: Sink) -> None:
-        feed.set_status("connecting")
-        self._runtime = runtime
-        self._task = runtime.run_sync(lambda: self._create_task(runtime, feed))
-
-    def _create_task(self, runtime: Runtime, feed: Sink) -> asyncio.Task[None]:
-        task = runtime.loop.create_task(stream(feed, self.options), name=f"livefeed {self.name}")
-
-        def finished(task: asyncio.Task[None]) -> None:
-            if task.cancelled():
-                return
-            error = task.exception()
-            if error is not None:  # a bug of ours: make it visible rather than lose it
-                feed.note(INTERNAL, f"internal error in the connection: {error!r}")
-                feed.set_status("error")
-
-        task.add_done_callback(finished)
-        return task
-
-    def stop(self) -> None:
-        task, runtime = self._task, self._runtime
-        if task is None or runtime is None or task.done():
-            return
-        if runtime.on_loop_thread():
-            task.cancel()
-            return
-        runtime.submit(_cancel_and_wait(task)).result(timeout=10)
-
-    def stop_soon(self) -> None:
-        task, runtime = self._task, self._runtime
-        if task is None or runtime is None or runtime.loop.is_closed():
-            return
-        runtime.loop.call_soon_threadsafe(task.cancel)
-
-
-async def _cancel_and_wait(task: asyncio.Task[None]) -> None:
-    task.cancel()
-    await asyncio.wait([task])
+    def run(self, sink: Sink) -> Coroutine[Any, Any, None]:
+        return stream(sink, self.options)
