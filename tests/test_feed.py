@@ -290,6 +290,7 @@ def test_a_history_function_that_raises_is_counted(
 def test_a_chart_made_after_its_feed_started_gets_the_recent_records(
     feeds: list[Feed], charts: list[LiveChart]
 ) -> None:
+    assert RECENT_RECORDS == 10_000  # the README promises it
     sent = RECENT_RECORDS + 500  # one record per message
 
     async def many(connection: ServerConnection) -> None:

@@ -17,7 +17,8 @@ import pytest
 from websockets.asyncio.server import ServerConnection
 
 from livefeed import Feed, LiveChart
-from livefeed._recording import read_recording
+from livefeed._feed import _RECORD_FLUSH_SECONDS
+from livefeed._recording import FLUSH_PERIOD, read_recording
 
 from .support.feeds import Gate
 from .support.servers import FeedServer
@@ -77,6 +78,13 @@ def test_a_replay_ends_with_the_data_of_the_chart_that_recorded_it(
     # The odd frames count the same: 4 not JSON, and 4 binary points without the group field.
     expected = {"not_json": 4, "missing_field": 4}
     assert replay.stats["error_kinds"] == live.stats["error_kinds"] == expected
+
+
+def test_a_recording_is_written_out_at_least_every_second() -> None:
+    # The README promises that a crash loses at most the last second: the recorder writes out
+    # once a second while frames come, and the feed's timer does while they do not.
+    assert FLUSH_PERIOD == 1.0
+    assert _RECORD_FLUSH_SECONDS <= 1.0
 
 
 def test_secrets_are_not_written(tmp_path: Path) -> None:
