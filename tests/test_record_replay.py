@@ -150,7 +150,7 @@ def test_replay_refuses_what_is_not_a_recording(tmp_path: Path) -> None:
         Feed.replay(tmp_path / "missing.lfrec", speed=0)
 
 
-def test_the_record_command_records_until_interrupted(tmp_path: Path) -> None:
+def test_the_record_command_records_until_stopped(tmp_path: Path) -> None:
     path = tmp_path / "cli.lfrec"
     sent: list[Any] = []
 
@@ -179,7 +179,9 @@ def test_the_record_command_records_until_interrupted(tmp_path: Path) -> None:
             first = process.stdout.readline().decode()
             assert first.startswith("livefeed record: ")
             wait_for(lambda: path.exists() and len(list(read_recording(path))) >= 5, what="frames")
-            process.send_signal(signal.SIGINT)
+            # SIGTERM, as a service manager stops it (and Ctrl-C does the same): a process started
+            # in the background may have SIGINT ignored.
+            process.send_signal(signal.SIGTERM)
             out, err = process.communicate(timeout=TIMEOUT)
         finally:
             if process.poll() is None:
