@@ -202,3 +202,39 @@ def test_the_record_command_refuses_a_url_that_is_not_a_websocket(tmp_path: Path
     )
     assert done.returncode == 2
     assert b"ws:// or wss://" in done.stderr
+
+
+class StopAtFirstLine:
+    """`print` that raises KeyboardInterrupt on its first call, as a Ctrl-C or SIGTERM arriving
+    while a command prints its first line would, and prints normally afterwards."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        self.calls += 1
+        if self.calls == 1:
+            raise KeyboardInterrupt
+        print(*args, **kwargs)
+
+
+def test_commands_stopped_while_printing_their_first_line_stop_cleanly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import livefeed.__main__ as cli
+
+    async def idle(connection: ServerConnection) -> None:
+        await connection.wait_closed()
+
+    recording = tmp_path / "feed.lfrec"
+    with FeedServer(idle) as server:
+        monkeypatch.setattr(cli, "print", StopAtFirstLine(), raising=False)
+        assert cli.run_record(server.url(), recording, subscribe=None) == 0
+        wait_for(lambda: server.open_now == 0, what="the recorder's feed to close")
+    monkeypatch.setattr(cli, "print", StopAtFirstLine(), raising=False)
+    assert cli.run_replay(recording, host="127.0.0.1", port=0, speed=1.0, loop=False) == 0
+    monkeypatch.setattr(cli, "print", StopAtFirstLine(), raising=False)
+    assert (
+        cli.run_demo(host="127.0.0.1", port=0, seed=None, lab=False, browser=False, lab_args=[])
+        == 0
+    )

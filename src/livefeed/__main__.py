@@ -217,8 +217,10 @@ def run_record(url: str, path: Path, *, subscribe: str | None) -> int:
         return 1
     status = 0
     with _interrupt_on_sigterm():
-        print(f"livefeed record: {feed.url} -> {path}. Press Ctrl-C to stop.", flush=True)
+        # Everything after the handler is installed is inside the try: a stop may come at once,
+        # even while the first line is printed.
         try:
+            print(f"livefeed record: {feed.url} -> {path}. Press Ctrl-C to stop.", flush=True)
             while feed.status != "error" or feed.stats["retry_in"] is not None:
                 threading.Event().wait(0.5)
             _error(f"the feed refused us: {feed.stats['last_error']}")
@@ -256,15 +258,15 @@ def run_replay(path: Path, *, host: str, port: int, speed: float, loop: bool) ->
         _error(str(exc))
         return 1
     with handle, _interrupt_on_sigterm():
-        print(f"livefeed replay: {handle.url()}", flush=True)
-        recorded = f" (recorded from {header.source})" if header.source else ""
-        then = "starts over" if loop else "closes"
-        print(
-            f"Serving {path.name}{recorded} at {speed:g}x speed; each client gets the recording, "
-            f"then the connection {then}. Press Ctrl-C to stop.",
-            flush=True,
-        )
-        try:
+        try:  # from the first line on: a stop may come at once
+            print(f"livefeed replay: {handle.url()}", flush=True)
+            recorded = f" (recorded from {header.source})" if header.source else ""
+            then = "starts over" if loop else "closes"
+            print(
+                f"Serving {path.name}{recorded} at {speed:g}x speed; each client gets the "
+                f"recording, then the connection {then}. Press Ctrl-C to stop.",
+                flush=True,
+            )
             # Wake up now and then: on some platforms a blocked join does not see Ctrl-C.
             while not handle.join(timeout=0.5):
                 pass
@@ -310,12 +312,16 @@ def run_demo(
         return 2
 
     with handle, _interrupt_on_sigterm():
-        base = handle.url("")
-        paths = ", ".join(PATHS)
-        print(f"livefeed demo source: {base} (paths {paths})", flush=True)
-        if notebook is None:
-            print("Press Ctrl-C to stop.", flush=True)
-            return _wait_for_interrupt(handle)
+        try:  # from the first line on: a stop may come at once
+            base = handle.url("")
+            paths = ", ".join(PATHS)
+            print(f"livefeed demo source: {base} (paths {paths})", flush=True)
+            if notebook is None:
+                print("Press Ctrl-C to stop.", flush=True)
+                return _wait_for_interrupt(handle)
+        except KeyboardInterrupt:
+            print("\nStopping the demo source ...", file=sys.stderr, flush=True)
+            return 0
         status = _run_lab(notebook, base, browser=browser, lab_args=lab_args)
         if status != 0:
             _error(f"JupyterLab exited with status {status}; its log: {lab_log_path()}")
