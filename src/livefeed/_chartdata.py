@@ -198,5 +198,6 @@ class ChartData:
                 "reconnects": self.reconnects,
                 "coalesced": pipeline.coalesced,
                 "cut": pipeline.cut,
+                "log_gaps": pipeline.log_gaps,
                 "retry_in": retry_in,
             }

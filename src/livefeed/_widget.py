@@ -26,6 +26,18 @@ from ._outbox import ChartState, Outbox, TokenBucket
 from ._runtime import get_runtime
 from ._snapshot import SNAPSHOT_POINTS, snapshot_trait
 from ._sources import PushSource, Reconnect
+from ._style import (
+    YScale,
+    check_color,
+    check_kind,
+    check_y_range_scale,
+    check_y_scale,
+    label_text,
+    parse_y_range,
+    series_style,
+    series_styles,
+    x_position,
+)
 from ._wire import encode, is_sync_request
 
 if TYPE_CHECKING:
@@ -103,6 +115,14 @@ class LiveChart(anywidget.AnyWidget):
     feed_stats = traitlets.Dict().tag(sync=True)
     paused = traitlets.Bool(False).tag(sync=True)
     snapshot = traitlets.Dict().tag(sync=True)
+    # How the chart looks (see `_style`). Set through the properties and methods below, which
+    # check values in the caller's thread and write on the loop thread, the one thread that
+    # writes this widget's traits.
+    _kind = traitlets.Unicode("line").tag(sync=True)
+    _series = traitlets.Dict().tag(sync=True)
+    _y_scale = traitlets.Unicode("linear").tag(sync=True)
+    _y_range: traitlets.List[float | None] = traitlets.List().tag(sync=True)
+    _annotations: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
 
     def __init__(
         self,
@@ -116,6 +136,10 @@ class LiveChart(anywidget.AnyWidget):
         title: str = "",
         height: int = 300,
         x_type: XKind = "auto",
+        kind: str = "line",
+        series: Mapping[str, Mapping[str, Any]] | None = None,
+        y_scale: YScale = "linear",
+        y_range: tuple[float | None, float | None] | None = None,
         subscribe: object = None,
         headers: Mapping[str, str] | None = None,
         decode: str | UserFunction = "json",
@@ -159,10 +183,21 @@ class LiveChart(anywidget.AnyWidget):
             raise ValueError(f"x_type must be 'auto', 'time' or 'number', not {x_type!r}")
         if type(height) is not int or height < 1:
             raise ValueError(f"height must be a positive number of pixels, not {height!r}")
+        kind = check_kind(kind)
+        styles = series_styles(series)
+        scale = check_y_scale(y_scale)
+        bounds = parse_y_range(y_range)
+        check_y_range_scale(bounds, scale)
         y_fields = (y,) if isinstance(y, str) else tuple(y)
         points, span_ms = parse_window(window, max_points)
         spec = ChartSpec(
-            y=y_fields, x=x, group_by=group_by, window=points, x_type=x_type, span_ms=span_ms
+            y=y_fields,
+            x=x,
+            group_by=group_by,
+            window=points,
+            x_type=x_type,
+            span_ms=span_ms,
+            log_y=scale == "log",
         )
         # A URL's feed checks its options itself; without one they are still checked, so that
         # a wrong value is named as such rather than as an option given in the wrong place.
@@ -210,7 +245,12 @@ class LiveChart(anywidget.AnyWidget):
             x_kind=data.x_kind,
             x_label=x or "time",
             y_label=", ".join(y_fields),
+            _kind=kind,
+            _series=styles,
+            _y_scale=scale,
+            _y_range=bounds,
         )
+        self._next_annotation = 1
         self._closed = False
         # The cell that made this chart: when it runs again, an unheld chart is stopped.
         self._cell = current_cell()
@@ -244,6 +284,14 @@ class LiveChart(anywidget.AnyWidget):
         value = int(proposal["value"])
         if value != self._data.spec.window:
             raise traitlets.TraitError("window is fixed when the chart is made: make a new chart")
+        return value
+
+    @traitlets.validate("_y_scale")
+    def _y_scale_is_fixed(self, proposal: dict[str, Any]) -> str:
+        # The pipeline counts log gaps from the chart's making on: a later scale would miscount.
+        value = str(proposal["value"])
+        if value != ("log" if self._data.spec.log_y else "linear"):
+            raise traitlets.TraitError("y_scale is fixed when the chart is made: make a new chart")
         return value
 
     # -- what users call ---------------------------------------------------------------------
@@ -296,6 +344,121 @@ class LiveChart(anywidget.AnyWidget):
                 "make a new LiveChart to draw more"
             )
         self._data.push(rows)
+
+    # -- how it looks --------------------------------------------------------------------------
+
+    @property
+    def kind(self) -> str:
+        """How series are drawn unless their own style says otherwise: "line", "step",
+        "scatter", "area" or "bars". Settable; every view redraws at once."""
+        return self._kind
+
+    @kind.setter
+    def kind(self, kind: str) -> None:
+        value = check_kind(kind)
+        self._write("_kind", value)
+
+    @property
+    def series(self) -> dict[str, dict[str, Any]]:
+        """Per-series styles, by series name (as the legend shows it): a copy. Assigning
+        replaces them all; `style()` changes one series."""
+        return {name: dict(options) for name, options in self._series.items()}
+
+    @series.setter
+    def series(self, series: Mapping[str, Mapping[str, Any]] | None) -> None:
+        self._write("_series", series_styles(series))
+
+    def style(self, name: str, **options: Any) -> None:
+        """Change series `name`'s style: `color`, `width`, `dash`, `axis` ("left" or "right"),
+        `visible`, `kind`; options not given keep their value. The series need not exist yet."""
+        if not isinstance(name, str):
+            raise TypeError(f"a series name is a string, not {name!r}")
+        changed = series_style(name, options)
+
+        def merge() -> None:
+            styles = self.series
+            styles[name] = {**styles.get(name, {}), **changed}
+            self._series = styles
+
+        self._runtime.run_sync(merge)
+
+    @property
+    def y_scale(self) -> str:
+        """ "linear" or "log" (values ≤ 0 are gaps there, counted in `stats["log_gaps"]`);
+        fixed when the chart is made."""
+        return self._y_scale
+
+    @property
+    def y_range(self) -> tuple[float | None, float | None] | None:
+        """The fixed y range (low, high), either side None for automatic; None when both are.
+        Settable."""
+        bounds = self._y_range
+        return None if not bounds else (bounds[0], bounds[1])
+
+    @y_range.setter
+    def y_range(self, value: tuple[float | None, float | None] | None) -> None:
+        bounds = parse_y_range(value)
+        check_y_range_scale(bounds, check_y_scale(self._y_scale))
+        self._write("_y_range", bounds)
+
+    @property
+    def annotations(self) -> list[dict[str, Any]]:
+        """The annotations drawn on the chart (copies), each with its `id`."""
+        return [dict(item) for item in self._annotations]
+
+    def hline(self, y: float, label: str = "", color: str = "") -> int:
+        """Draw a horizontal line at `y` (on the left axis), with an optional label. Returns
+        its id, for `remove_annotation`. Kept in the chart's state: it survives a page reload
+        and is in a notebook saved with widget state."""
+        value = x_position(y)
+        if value[1]:
+            raise TypeError(f"hline takes a y value (a number), not a time: {y!r}")
+        return self._annotate(
+            {"type": "hline", "y": value[0], "label": label_text(label, "label")}, color
+        )
+
+    def vline(self, x: object, label: str = "", color: str = "") -> int:
+        """Draw a vertical line at `x`: a number, or on a time axis a `datetime`, a pandas
+        `Timestamp`, a `numpy.datetime64` or an ISO-8601 string (a number is then epoch
+        milliseconds). Returns its id."""
+        at, _ = x_position(x)
+        item = {"type": "vline", "x": at, "label": label_text(label, "label")}
+        return self._annotate(item, color)
+
+    def mark(self, x: object, text: str, color: str = "") -> int:
+        """Put a marker with `text` at the top of the plot at `x` (as for `vline`). Returns its
+        id."""
+        at, _ = x_position(x)
+        return self._annotate({"type": "mark", "x": at, "text": label_text(text, "text")}, color)
+
+    def remove_annotation(self, annotation: int) -> None:
+        """Remove the annotation of that id; KeyError if the chart has none of that id."""
+
+        def remove() -> None:
+            kept = [item for item in self._annotations if item["id"] != annotation]
+            if len(kept) == len(self._annotations):
+                raise KeyError(f"this chart has no annotation of id {annotation!r}")
+            self._annotations = kept
+
+        self._runtime.run_sync(remove)
+
+    def clear_annotations(self) -> None:
+        """Remove every annotation."""
+        self._write("_annotations", [])
+
+    def _annotate(self, item: dict[str, Any], color: str) -> int:
+        item["color"] = check_color(color)
+
+        def add() -> int:
+            item["id"] = number = self._next_annotation
+            self._next_annotation += 1
+            self._annotations = [*self._annotations, item]
+            return number
+
+        return self._runtime.run_sync(add)
+
+    def _write(self, trait: str, value: object) -> None:
+        self._runtime.run_sync(lambda: setattr(self, trait, value))
 
     def pause(self) -> None:
         """Freeze the drawing in every view; data keeps arriving and counting."""

@@ -107,6 +107,9 @@ class ChartSpec:
     `x_type="number"` is refused and "auto" is made "time", so that numbers are read as epoch
     times from the first on (seconds, milliseconds... by their magnitude) and x is in
     milliseconds like the span.
+
+    `log_y` says the chart draws y on a log scale, where values ≤ 0 have no place: they are kept
+    (the data stays what was sent) and counted in `Pipeline.log_gaps`.
     """
 
     y: tuple[str, ...]
@@ -115,6 +118,7 @@ class ChartSpec:
     window: int = 10_000
     x_type: XKind = "auto"
     span_ms: float | None = None
+    log_y: bool = False
 
     def __post_init__(self) -> None:
         y: object = self.y
@@ -205,6 +209,7 @@ class Pipeline:
         self.messages = 0
         self.points = 0
         self.coalesced = 0
+        self.log_gaps = 0  # points with y ≤ 0 taken for a log scale, which draws them as gaps
         self.error_kinds: Counter[str] = Counter()
         self.last_error = ""
 
@@ -376,6 +381,8 @@ class Pipeline:
                 if pending is None:
                     if rings[series].append(x, y, self._order):
                         self.points += 1
+                        if y <= 0 and self.spec.log_y:
+                            self.log_gaps += 1
                     else:
                         self._too_old(series, 1)
                 else:
@@ -407,6 +414,8 @@ class Pipeline:
                 order = np.asarray(order, dtype=np.int64)[kept]
                 in_order = bool(in_order)  # a subset of points in x order stays in order
         ring = self.rings[series]
+        if self.spec.log_y:
+            self.log_gaps += int(np.count_nonzero(np.asarray(y, dtype=np.float64) <= 0))
         if in_order is None:
             refused = ring.extend(x, y, order)
         else:  # arrays from a columnar path, which checked the order of x already
