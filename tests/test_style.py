@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import numpy as np
@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import traitlets
 
-from livefeed import LiveChart
+from livefeed import LiveChart, link
 from livefeed._core.pipeline import ChartSpec, Pipeline
 from livefeed._style import DASHES, KINDS, MAX_LABEL, MAX_WIDTH, series_styles, x_position
 
@@ -212,3 +212,39 @@ def test_numbers_place_annotations_as_they_are() -> None:
     assert x_position(5) == (5.0, False)
     assert x_position(np.int64(7)) == (7.0, False)
     assert x_position(np.datetime64("2026-01-01T00:00:01")) == (1767225601000.0, True)
+
+
+def test_follow_takes_points_or_a_span(charts: list[LiveChart]) -> None:
+    chart = LiveChart(None, follow="60s")
+    charts.append(chart)
+    assert chart.follow == {"ms": 60_000.0}
+    chart.follow = 500
+    assert chart.get_state()["_follow"] == {"points": 500.0}
+    chart.follow = timedelta(minutes=2)
+    assert chart.follow == {"ms": 120_000.0}
+    chart.follow = None
+    assert chart.get_state()["_follow"] == {}
+    with pytest.raises(ValueError, match="follow='60' has no unit"):
+        chart.follow = "60"
+    with pytest.raises(ValueError, match="from 2 to"):
+        chart.follow = 1
+    with pytest.raises(TypeError, match="follow must be"):
+        chart.follow = True  # type: ignore[assignment]
+    with pytest.raises(ValueError, match="give a number of points"):
+        LiveChart(None, x_type="number", follow="1min")
+
+
+def test_link_puts_charts_in_one_group_and_unlink_takes_one_out(charts: list[LiveChart]) -> None:
+    a, b, c = LiveChart(None), LiveChart(None), LiveChart(None)
+    charts.extend([a, b, c])
+    group = link(a, b, c)
+    assert {chart.get_state()["_link"] for chart in (a, b, c)} == {group}
+    other = link(a, b)
+    assert other != group
+    assert [chart._link for chart in (a, b, c)] == [other, other, group]
+    b.unlink()
+    assert b.get_state()["_link"] == ""
+    with pytest.raises(ValueError, match="two charts or more"):
+        link(a)
+    with pytest.raises(TypeError, match="takes LiveCharts"):
+        link(a, "b")  # type: ignore[arg-type]

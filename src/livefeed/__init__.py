@@ -4,7 +4,7 @@ Only new points travel to the browser, as binary, in bounded batches, into bound
 """
 
 from ._feed import Feed
-from ._widget import LiveChart
+from ._widget import LiveChart, link
 
-__all__ = ["Feed", "LiveChart", "__version__"]
+__all__ = ["Feed", "LiveChart", "__version__", "link"]
 __version__ = "0.1.0"

@@ -17,6 +17,8 @@ from typing import Any, Literal
 import numpy as np
 
 from ._core.coerce import ValueProblem, datetime64_ms, datetime_ms, parse_iso
+from ._core.pipeline import MAX_WINDOW
+from ._core.window import span_ms
 
 KINDS = ("line", "step", "scatter", "area", "bars")
 """The kinds a chart (or one of its series) can be drawn as; the first is the default."""
@@ -199,3 +201,23 @@ def label_text(text: object, role: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"{role} must be a string, not {text!r}")
     return text[:MAX_LABEL]
+
+
+def parse_follow(follow: object) -> dict[str, float]:
+    """The `follow=` option: what a following view shows of the window.
+
+    None shows the whole window (`{}`); an int, that many of the newest points (`{"points": n}`,
+    on any axis: the x range then starts at the n-th newest x of the longest series); a time
+    span as `window` takes it ("60s", a timedelta: `{"ms": span}`), the newest span of a time
+    axis. Zooming out still reaches the whole window.
+    """
+    if follow is None:
+        return {}
+    if isinstance(follow, numbers.Integral) and not isinstance(follow, (bool, np.timedelta64)):
+        count = int(follow)
+        if not 2 <= count <= MAX_WINDOW:
+            raise ValueError(f"follow must be from 2 to {MAX_WINDOW:,} points, not {count:,}")
+        return {"points": float(count)}
+    if isinstance(follow, bool):
+        raise TypeError(f"follow must be a number of points or a time span, not {follow!r}")
+    return {"ms": span_ms(follow, "follow")}

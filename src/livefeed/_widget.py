@@ -6,6 +6,7 @@ import inspect
 import os
 import ssl as ssl_module
 import time
+import uuid
 import weakref
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
@@ -33,6 +34,7 @@ from ._style import (
     check_y_range_scale,
     check_y_scale,
     label_text,
+    parse_follow,
     parse_y_range,
     series_style,
     series_styles,
@@ -123,6 +125,8 @@ class LiveChart(anywidget.AnyWidget):
     _y_scale = traitlets.Unicode("linear").tag(sync=True)
     _y_range: traitlets.List[float | None] = traitlets.List().tag(sync=True)
     _annotations: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    _follow = traitlets.Dict().tag(sync=True)
+    _link = traitlets.Unicode("").tag(sync=True)  # a link group shared by linked charts
 
     def __init__(
         self,
@@ -140,6 +144,7 @@ class LiveChart(anywidget.AnyWidget):
         series: Mapping[str, Mapping[str, Any]] | None = None,
         y_scale: YScale = "linear",
         y_range: tuple[float | None, float | None] | None = None,
+        follow: int | str | timedelta | None = None,
         subscribe: object = None,
         headers: Mapping[str, str] | None = None,
         decode: str | UserFunction = "json",
@@ -188,6 +193,9 @@ class LiveChart(anywidget.AnyWidget):
         scale = check_y_scale(y_scale)
         bounds = parse_y_range(y_range)
         check_y_range_scale(bounds, scale)
+        following = parse_follow(follow)
+        if "ms" in following and x_type == "number":
+            raise ValueError("follow is a time span, but x_type='number': give a number of points")
         y_fields = (y,) if isinstance(y, str) else tuple(y)
         points, span_ms = parse_window(window, max_points)
         spec = ChartSpec(
@@ -249,6 +257,7 @@ class LiveChart(anywidget.AnyWidget):
             _series=styles,
             _y_scale=scale,
             _y_range=bounds,
+            _follow=following,
         )
         self._next_annotation = 1
         self._closed = False
@@ -402,6 +411,19 @@ class LiveChart(anywidget.AnyWidget):
         self._write("_y_range", bounds)
 
     @property
+    def follow(self) -> dict[str, float]:
+        """What following views show: `{}` (the whole window), `{"points": n}` or `{"ms": span}`.
+        Settable with what `follow=` takes."""
+        return dict(self._follow)
+
+    @follow.setter
+    def follow(self, follow: int | str | timedelta | None) -> None:
+        following = parse_follow(follow)
+        if "ms" in following and self.x_kind == "number":
+            raise ValueError("follow is a time span, but the x axis holds numbers")
+        self._write("_follow", following)
+
+    @property
     def annotations(self) -> list[dict[str, Any]]:
         """The annotations drawn on the chart (copies), each with its `id`."""
         return [dict(item) for item in self._annotations]
@@ -456,6 +478,10 @@ class LiveChart(anywidget.AnyWidget):
             return number
 
         return self._runtime.run_sync(add)
+
+    def unlink(self) -> None:
+        """Take this chart out of its `link` group: its x axis moves on its own again."""
+        self._write("_link", "")
 
     def _write(self, trait: str, value: object) -> None:
         self._runtime.run_sync(lambda: setattr(self, trait, value))
@@ -614,3 +640,20 @@ def _let_go(feed_ref: weakref.ref[Feed] | None, data: ChartData, owns_feed: bool
         feed.detach(data)
         if owns_feed:
             feed.close_soon()
+
+
+def link(*charts: LiveChart) -> str:
+    """Link the x axes of `charts` (at least two): zooming, panning or following in one moves
+    the others the same way, in every view of the page. A chart is in one group at most: linking
+    it again takes it out of its old group. Returns the group's name; `chart.unlink()` undoes it.
+    Only x is shared: each chart keeps its own y range.
+    """
+    if len(charts) < 2:
+        raise ValueError(f"link() takes two charts or more, not {len(charts)}")
+    for chart in charts:
+        if not isinstance(chart, LiveChart):
+            raise TypeError(f"link() takes LiveCharts, not {type(chart).__name__}")
+    group = uuid.uuid4().hex
+    for chart in charts:
+        chart._write("_link", group)
+    return group

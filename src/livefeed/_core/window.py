@@ -61,9 +61,9 @@ def parse_window(window: object, max_points: object = None) -> tuple[int, float 
                 "'10min', to use max_points)"
             )
         return _points("window", window), None
-    span_ms = _span_ms(window)
+    span = span_ms(window)
     limit = DEFAULT_MAX_POINTS if max_points is None else _points("max_points", max_points)
-    return limit, span_ms
+    return limit, span
 
 
 def _points(role: str, value: object) -> int:
@@ -77,10 +77,13 @@ def _points(role: str, value: object) -> int:
     return count
 
 
-def _span_ms(window: object) -> float:
-    """Milliseconds of a time span given as text, a timedelta or a numpy timedelta64."""
+def span_ms(window: object, role: str = "window") -> float:
+    """Milliseconds of a time span given as text, a timedelta or a numpy timedelta64.
+
+    Raises TypeError or ValueError as `parse_window` does, naming the option `role`.
+    """
     if isinstance(window, str):
-        ms = _text_ms(window)
+        ms = _text_ms(window, role)
     elif isinstance(window, timedelta):
         nanoseconds = getattr(window, "value", None)  # a pandas Timedelta keeps nanoseconds
         if type(window) is not timedelta and isinstance(nanoseconds, int):
@@ -88,34 +91,34 @@ def _span_ms(window: object) -> float:
         else:  # exact to the microsecond, and free of pandas' 292-year limit
             ms = (window.days * 86_400 + window.seconds) * 1000 + window.microseconds / 1000
     elif isinstance(window, np.timedelta64):
-        ms = _timedelta64_ms(window)
+        ms = _timedelta64_ms(window, role)
     elif _is_missing(window):
-        raise ValueError(f"window is {window!r}: a time window needs a span of time")
+        raise ValueError(f"{role} is {window!r}: a time {role} needs a span of time")
     else:
         raise TypeError(
-            "window must be a number of points (an int) or a time span (a str such as '10min', "
+            f"{role} must be a number of points (an int) or a time span (a str such as '10min', "
             f"or a timedelta), not {window!r}"
         )
     if not ms > 0:  # NaN fails too
-        raise ValueError(f"window must be a positive span of time, not {window!r}")
+        raise ValueError(f"{role} must be a positive span of time, not {window!r}")
     return ms
 
 
-def _timedelta64_ms(span: np.timedelta64) -> float:
+def _timedelta64_ms(span: np.timedelta64, role: str) -> float:
     if np.isnat(span):
-        raise ValueError("window is NaT: a time window needs a span of time")
+        raise ValueError(f"{role} is NaT: a time {role} needs a span of time")
     unit, step = np.datetime_data(span.dtype)
     scale = _UNIT_MS.get(unit)
     if scale is None:  # months and years are not fixed lengths of time
-        raise ValueError(f"window={span!r} is not a fixed span of time: give days or smaller")
+        raise ValueError(f"{role}={span!r} is not a fixed span of time: give days or smaller")
     multiplier, divisor = scale
     return int(span.astype(np.int64)) * step * multiplier / divisor
 
 
-def _text_ms(text: str) -> float:
+def _text_ms(text: str, role: str) -> float:
     if _BARE_NUMBER.fullmatch(text):
         raise ValueError(
-            f"window={text!r} has no unit: give a time span with one ('{text.strip()}s', "
+            f"{role}={text!r} has no unit: give a time span with one ('{text.strip()}s', "
             f"'{text.strip()}min') or an int for a number of points"
         )
     import pandas as pd
@@ -125,9 +128,9 @@ def _text_ms(text: str) -> float:
         span = pd.Timedelta(spelled)
     except (ValueError, OverflowError) as error:  # OutOfBoundsTimedelta is a ValueError
         raise ValueError(
-            f"window={text!r} is not a time span pandas can read ({error}); "
+            f"{role}={text!r} is not a time span pandas can read ({error}); "
             "examples: '500ms', '30s', '10min', '2h', '1d'"
         ) from None
     if span is pd.NaT or not isinstance(span, pd.Timedelta):
-        raise ValueError(f"window={text!r} is not a time span (it reads as NaT)")
+        raise ValueError(f"{role}={text!r} is not a time span (it reads as NaT)")
     return span.value / 1_000_000
