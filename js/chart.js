@@ -1,11 +1,20 @@
 // @ts-check
 /** @import { SeriesStyle, SummaryOf } from "./kinds/index.js" */
+/** @import { ViewSeries } from "./viewstate.js" */
 /** @import { Summarise } from "./trace.js" */
 /** @import { Theme } from "./theme.js" */
 import uPlot from "uplot";
 import { facet, faceted } from "./facets.js";
 import { chartKind } from "./kinds/index.js";
 import { nearestIndex } from "./ranges.js";
+
+/**
+ * An annotation (the `_annotations` trait, docs/protocol.md): a horizontal line
+ * at y on the left scale, a vertical line at x, or a marker with text at x.
+ * @typedef {{id: number, type: "hline", y: number, label: string, color: string}
+ *   | {id: number, type: "vline", x: number, label: string, color: string}
+ *   | {id: number, type: "mark", x: number, text: string, color: string}} Annotation
+ */
 
 /**
  * The uPlot plot. Series of a grouped feed have x values of their own, so the
@@ -15,6 +24,8 @@ import { nearestIndex } from "./ranges.js";
  *
  * @typedef {{
  *   kind?: string,
+ *   log?: boolean,
+ *   annotations?: () => ReadonlyArray<Annotation>,
  *   isTime: boolean,
  *   xLabel: string,
  *   yLabel: string,
@@ -22,11 +33,26 @@ import { nearestIndex } from "./ranges.js";
  *   height: number,
  *   theme: () => Theme,
  *   onZoom: (min: number, max: number) => void,
+ *   onZoomY?: (min: number, max: number) => void,
+ *   onWheel?: (factor: number, at: number) => void,
+ *   onPan?: (fraction: number) => void,
  *   onFollow: () => void,
  *   onHover: (x: number | null) => void,
  * }} ChartOptions
- *   kind: a name from kinds/index.js ("line" when not given)
+ *   kind: a name from kinds/index.js ("line" when not given), for the series
+ *   that name none of their own; log: both y scales are logarithmic;
+ *   annotations: what to draw over the series, read at every frame;
+ *   onZoom: a horizontal drag chose an x range; onZoomY: a vertical drag chose
+ *   a range of the left scale; onWheel: the wheel asks to zoom x by `factor`
+ *   (above 1: out) around x = `at`; onPan: a Shift-drag or a sideways wheel
+ *   asks to move x by a fraction of the plot's width (positive: newer)
  */
+
+/** How much one wheel step zooms. */
+export const WHEEL_ZOOM = 1.25;
+
+/** A series' stroke width, in CSS pixels, unless its style gives one. */
+export const DEFAULT_WIDTH = 1.5;
 
 /**
  * Tick steps of time axes, in milliseconds: uPlot's own, plus 2 s and 2 min.
@@ -79,12 +105,14 @@ function axisSize(u, values, axisIdx, cycleNum) {
 export class Chart {
   /**
    * @param {HTMLElement} parent
-   * @param {SeriesStyle[]} series at least one
+   * @param {ReadonlyArray<Omit<ViewSeries, "xs" | "ys" | "ring">>} series at least one
    * @param {ChartOptions} opts
    */
   constructor(parent, series, opts) {
-    const kind = chartKind(opts.kind);
+    const log = Boolean(opts.log);
     this.opts = opts;
+    /** Annotations drawn by the last frame (those in view). */
+    this.annotationsDrawn = 0;
     /** Per series, summaries of the data last drawn (see trace.js), or null.
      *  @type {Array<Summarise | null>} */
     this._summaries = [];
@@ -98,6 +126,13 @@ export class Chart {
       grid: { stroke: () => theme().grid, width: 1 },
       ticks: { stroke: () => theme().grid, width: 1, size: 5 },
     });
+    const right = series.some((s) => s.scale === "y2");
+    /** @type {uPlot.Scale} */
+    const yScale = { auto: false, range: (_u, lo, hi) => [lo, hi], ...(log ? { distr: 3, log: 10 } : {}) };
+    /** @type {uPlot.Axis[]} */
+    const rightAxis = right
+      ? [{ ...axisCommon(), scale: "y2", side: 1, space: 24, size: axisSize, grid: { show: false } }]
+      : [];
     /** @type {uPlot.Options} */
     const options = {
       mode: 2,
@@ -108,7 +143,8 @@ export class Chart {
       legend: { show: false },
       scales: {
         x: { time: opts.isTime, auto: false, range: (_u, lo, hi) => [lo, hi] },
-        y: { auto: false, range: (_u, lo, hi) => [lo, hi] },
+        y: yScale,
+        ...(right ? { y2: { ...yScale } } : {}),
       },
       axes: [
         {
@@ -129,21 +165,39 @@ export class Chart {
           label: opts.yLabel || undefined,
           labelSize: opts.yLabel ? 20 : 0,
         },
+        ...rightAxis,
       ],
       series: [
         {},
-        ...series.map((s) => ({
-          ...kind.series(s, summaryOf),
-          label: s.name,
-          auto: false,
-          facets: [
-            { scale: "x", auto: false, sorted: 1 },
-            { scale: "y", auto: false },
-          ],
-        })),
+        ...series.map((s) => {
+          /** @type {SeriesStyle} */
+          const style = {
+            id: s.id,
+            name: s.name,
+            color: s.color,
+            width: s.width ?? DEFAULT_WIDTH,
+            dash: s.dash ?? [],
+            scale: s.scale ?? "y",
+            log,
+          };
+          const options = chartKind(s.kind ?? opts.kind).series(style, summaryOf);
+          return {
+            ...options,
+            ...(style.dash.length > 0 ? { dash: style.dash } : {}),
+            label: s.name,
+            show: s.visible !== false,
+            scale: style.scale,
+            auto: false,
+            facets: [
+              { scale: "x", auto: false, sorted: 1 },
+              { scale: style.scale, auto: false },
+            ],
+          };
+        }),
       ],
       cursor: {
-        drag: { x: true, y: false, setScale: false },
+        // A drag zooms x or y, whichever way it goes further (uni: never both).
+        drag: { x: true, y: true, uni: Infinity, setScale: false },
         // Double-click returns to following (handled below), not uPlot's autoscale.
         bind: { dblclick: () => null },
         points: { size: 7, width: 1.5 },
@@ -158,11 +212,52 @@ export class Chart {
       hooks: {
         setSelect: [(u) => this._onSelect(u)],
         setCursor: [(u) => this._onCursor(u)],
+        draw: [(u) => this._drawAnnotations(u)],
       },
     };
     this.u = new uPlot(options, faceted(series.map(() => [new Float64Array(0), new Float64Array(0)])), parent);
     this._onDblClick = () => opts.onFollow();
-    this.u.over.addEventListener("dblclick", this._onDblClick);
+    const over = this.u.over;
+    over.addEventListener("dblclick", this._onDblClick);
+    /** @param {WheelEvent} event */
+    this._onWheel = (event) => {
+      const sideways = Math.abs(event.deltaX) > Math.abs(event.deltaY);
+      if (sideways || event.shiftKey) {
+        const delta = sideways ? event.deltaX : event.deltaY;
+        if (delta === 0 || !opts.onPan) return;
+        event.preventDefault();
+        opts.onPan(Math.sign(delta) * 0.1);
+        return;
+      }
+      if (event.deltaY === 0 || !opts.onWheel) return;
+      event.preventDefault();
+      const at = this.u.posToVal(event.offsetX, "x");
+      opts.onWheel(event.deltaY > 0 ? WHEEL_ZOOM : 1 / WHEEL_ZOOM, at);
+    };
+    over.addEventListener("wheel", this._onWheel, { passive: false });
+    /** @type {number | null} the pointer's x while a Shift-drag pans */
+    let panFrom = null;
+    /** @param {MouseEvent} event */
+    this._onPanMove = (event) => {
+      if (panFrom == null) return;
+      const width = over.clientWidth;
+      if (width > 0 && event.clientX !== panFrom) opts.onPan?.((panFrom - event.clientX) / width);
+      panFrom = event.clientX;
+    };
+    this._onPanEnd = () => {
+      panFrom = null;
+    };
+    /** @param {MouseEvent} event */
+    this._onPanStart = (event) => {
+      if (!event.shiftKey || event.button !== 0 || !opts.onPan) return;
+      // Ahead of uPlot's own listener, which would start a zoom box.
+      event.stopPropagation();
+      event.preventDefault();
+      panFrom = event.clientX;
+    };
+    over.addEventListener("mousedown", this._onPanStart, { capture: true });
+    window.addEventListener("mousemove", this._onPanMove);
+    window.addEventListener("mouseup", this._onPanEnd);
   }
 
   /**
@@ -171,15 +266,86 @@ export class Chart {
    * @param {[number, number]} xRange
    * @param {[number, number]} yRange
    * @param {Array<Summarise | null>} [summaries] per series, of the same data
+   * @param {[number, number] | null} [y2Range] of the right scale, when the plot has one
    */
-  draw(data, xRange, yRange, summaries = []) {
+  draw(data, xRange, yRange, summaries = [], y2Range = null) {
     const u = this.u;
     this._summaries = summaries;
     u.batch(() => {
       u.setData(faceted(data), false);
       u.setScale("x", { min: xRange[0], max: xRange[1] });
       u.setScale("y", { min: yRange[0], max: yRange[1] });
+      if (y2Range && u.scales.y2) u.setScale("y2", { min: y2Range[0], max: y2Range[1] });
     });
+  }
+
+  /**
+   * Draws the annotations over the series, clipped to the plotting box: lines
+   * dashed so they never pass for data, labels in the box's corner side.
+   * @param {uPlot} u
+   */
+  _drawAnnotations(u) {
+    const items = this.opts.annotations?.() ?? [];
+    let drawn = 0;
+    if (items.length > 0) {
+      const ctx = u.ctx;
+      const { left, top, width, height } = u.bbox;
+      const theme = this.opts.theme();
+      const px = devicePixelRatio;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(left, top, width, height);
+      ctx.clip();
+      ctx.font = theme.font.replace(/^(\d+)px/, (_m, n) => `${Number(n) * px}px`);
+      ctx.lineWidth = px;
+      for (const item of items) {
+        const color = item.color || theme.axis;
+        ctx.strokeStyle = color;
+        ctx.fillStyle = color;
+        if (item.type === "hline") {
+          const y = u.valToPos(item.y, "y", true);
+          if (!(y >= top && y <= top + height)) continue;
+          ctx.setLineDash([6 * px, 4 * px]);
+          ctx.beginPath();
+          ctx.moveTo(left, Math.round(y) + 0.5);
+          ctx.lineTo(left + width, Math.round(y) + 0.5);
+          ctx.stroke();
+          if (item.label) {
+            ctx.textAlign = "left";
+            ctx.textBaseline = "bottom";
+            ctx.fillText(item.label, left + 4 * px, y - 2 * px);
+          }
+        } else {
+          const x = u.valToPos(item.x, "x", true);
+          if (!(x >= left && x <= left + width)) continue;
+          ctx.textAlign = x > left + width / 2 ? "right" : "left";
+          ctx.textBaseline = "top";
+          const gap = (x > left + width / 2 ? -4 : 4) * px;
+          if (item.type === "vline") {
+            ctx.setLineDash([6 * px, 4 * px]);
+            ctx.beginPath();
+            ctx.moveTo(Math.round(x) + 0.5, top);
+            ctx.lineTo(Math.round(x) + 0.5, top + height);
+            ctx.stroke();
+            if (item.label) ctx.fillText(item.label, x + gap, top + 2 * px);
+          } else {
+            // A marker: a small triangle pointing down at x, its text beside it.
+            const s = 5 * px;
+            ctx.setLineDash([]);
+            ctx.beginPath();
+            ctx.moveTo(x - s, top);
+            ctx.lineTo(x + s, top);
+            ctx.lineTo(x, top + 1.6 * s);
+            ctx.closePath();
+            ctx.fill();
+            if (item.text) ctx.fillText(item.text, x + gap + (gap > 0 ? s : -s), top + 2 * px);
+          }
+        }
+        drawn += 1;
+      }
+      ctx.restore();
+    }
+    this.annotationsDrawn = drawn;
   }
 
   /**
@@ -193,14 +359,25 @@ export class Chart {
   }
 
   destroy() {
-    this.u.over.removeEventListener("dblclick", this._onDblClick);
+    const over = this.u.over;
+    over.removeEventListener("dblclick", this._onDblClick);
+    over.removeEventListener("wheel", this._onWheel);
+    over.removeEventListener("mousedown", this._onPanStart, { capture: true });
+    window.removeEventListener("mousemove", this._onPanMove);
+    window.removeEventListener("mouseup", this._onPanEnd);
     this.u.destroy();
   }
 
   /** @param {uPlot} u */
   _onSelect(u) {
-    const { left, width } = u.select;
-    if (width >= MIN_DRAG_PX) {
+    const { left, width, top, height } = u.select;
+    const plotWidth = u.over.clientWidth;
+    if (height >= MIN_DRAG_PX && width >= plotWidth - 1 && height < u.over.clientHeight - 1) {
+      // A vertical drag: the box spans the plot's width.
+      const a = u.posToVal(top + height, "y");
+      const b = u.posToVal(top, "y");
+      if (b > a) this.opts.onZoomY?.(a, b);
+    } else if (width >= MIN_DRAG_PX) {
       const a = u.posToVal(left, "x");
       const b = u.posToVal(left + width, "x");
       if (b > a) this.opts.onZoom(a, b);

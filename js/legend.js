@@ -5,11 +5,13 @@ import { nearestIndex } from "./ranges.js";
 /**
  * The legend: one entry per series with its colour, name and a value, which is
  * the latest value, or while the cursor is over the plot the value nearest to
- * the cursor's x.
+ * the cursor's x. A click on an entry hides its series, or shows it again.
  */
 
 /**
- * @typedef {{id: number, name: string, color: string, xs: ArrayLike<number>, ys: ArrayLike<number>}} LegendSeries
+ * @typedef {{id: number, name: string, color: string, xs: ArrayLike<number>, ys: ArrayLike<number>,
+ *   visible?: boolean}} LegendSeries
+ *   visible: false for a hidden series
  */
 
 /**
@@ -29,7 +31,11 @@ export function legendValues(series, hoverX) {
 }
 
 export class Legend {
-  constructor() {
+  /**
+   * @param {(name: string, visible: boolean) => void} [onToggle] called with a
+   *   series' name and whether it is visible now, when its entry is clicked
+   */
+  constructor(onToggle) {
     this.el = document.createElement("div");
     this.el.className = "livefeed-legend";
     this.cursor = document.createElement("span");
@@ -37,6 +43,7 @@ export class Legend {
     this.list = document.createElement("ul");
     this.list.className = "livefeed-legend-list";
     this.el.append(this.cursor, this.list);
+    this._onToggle = onToggle;
     /** @type {Text[]} */
     this._values = [];
     this._key = "";
@@ -47,13 +54,27 @@ export class Legend {
    * @param {LegendSeries[]} series
    */
   setSeries(series) {
-    const key = JSON.stringify(series.map((s) => [s.id, s.name, s.color]));
+    const key = JSON.stringify(series.map((s) => [s.id, s.name, s.color, s.visible !== false]));
     if (key === this._key) return;
     this._key = key;
     this.list.replaceChildren();
     this._values = series.map((s) => {
       const item = document.createElement("li");
-      item.className = "livefeed-legend-item";
+      const visible = s.visible !== false;
+      item.className = visible ? "livefeed-legend-item" : "livefeed-legend-item livefeed-legend-hidden";
+      // A button inside the entry: reachable by keyboard, and announced as a toggle.
+      item.setAttribute("role", "button");
+      item.tabIndex = 0;
+      item.setAttribute("aria-pressed", String(visible));
+      item.title = visible ? `Hide ${s.name}` : `Show ${s.name}`;
+      const toggle = () => this._onToggle?.(s.name, visible);
+      item.addEventListener("click", toggle);
+      item.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          toggle();
+        }
+      });
       const swatch = document.createElement("span");
       swatch.className = "livefeed-swatch";
       swatch.style.backgroundColor = s.color;

@@ -122,6 +122,20 @@ export function padY(range) {
 }
 
 /**
+ * Pads a range of positive values for a log scale: 5 % of its span in decades
+ * on each side, and a decade around a single value.
+ * @param {[number, number] | null} range least and greatest positive value
+ * @returns {[number, number]}
+ */
+export function padLogY(range) {
+  if (!range || !(range[0] > 0)) return [1, 10];
+  const lo = Math.log10(range[0]);
+  const hi = Math.log10(range[1]);
+  const pad = hi > lo ? (hi - lo) * 0.05 : 0.5;
+  return [10 ** (lo - pad), 10 ** (hi + pad)];
+}
+
+/**
  * Makes an x range drawable: a single instant or value gets some width
  * (one second either side for time axes).
  * @param {[number, number] | null} range

@@ -5,7 +5,12 @@
  * the element's own text colour outside JupyterLab.
  */
 
-/** Series colours: mid-tone hues that keep their contrast on white and on near-black. */
+/**
+ * Series colours: twenty mid-tone hues, dark enough to read on white and light
+ * enough to read on near-black (theme.test.js holds both contrasts and the
+ * distance between any two). Ten saturated hues come first; the second ten are
+ * deeper or duller variants placed so that neighbours differ most.
+ */
 export const PALETTE = [
   "#3b82f6", // blue
   "#f97316", // orange
@@ -17,6 +22,16 @@ export const PALETTE = [
   "#ec4899", // pink
   "#65a30d", // lime
   "#14b8a6", // teal
+  "#6366f1", // indigo
+  "#8d6e63", // taupe
+  "#0891b2", // cyan
+  "#e11d48", // crimson
+  "#16a34a", // leaf
+  "#c026d3", // fuchsia
+  "#b45309", // brown
+  "#64748b", // slate
+  "#be185d", // raspberry
+  "#4d7c0f", // olive
 ];
 
 /**

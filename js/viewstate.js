@@ -1,5 +1,5 @@
 // @ts-check
-import { padY, widenX, xExtent, yExtent } from "./ranges.js";
+import { padLogY, padY, widenX, xExtent, yExtent } from "./ranges.js";
 
 /**
  * What one view of a chart shows: following the newest data or zoomed on an x
@@ -16,17 +16,36 @@ import { padY, widenX, xExtent, yExtent } from "./ranges.js";
  *   xs: Float64Array,
  *   ys: Float64Array,
  *   ring: import("./ring.js").Ring | null,
+ *   kind?: string,
+ *   width?: number,
+ *   dash?: number[],
+ *   scale?: "y" | "y2",
+ *   visible?: boolean,
  * }} ViewSeries
- *   xs, ys: views into the live ring, or a frozen copy of them;
- *   ring: the live ring the arrays view, or null for a frozen copy.
+ *   xs, ys: views into the live ring, or a frozen copy of them (on a log scale,
+ *   a copy with every y ≤ 0 made a gap);
+ *   ring: the live ring the arrays view, or null for a copy;
+ *   kind, width, dash: how it is drawn (the chart's defaults when not given);
+ *   scale: the y scale it is drawn on, "y" (left, the default) or "y2" (right);
+ *   visible: false when hidden (from Python or by a click on the legend).
+ * @typedef {{log?: boolean, fixed?: ReadonlyArray<number | null>, follow?: Follow}} YAxes
+ *   log: the y scales are logarithmic; fixed: [low, high] of the left scale,
+ *   either null (or the whole list empty) where the data decide; follow: what
+ *   a following view shows of the window (the whole of it when not given)
+ * @typedef {{points?: number, ms?: number}} Follow
+ *   the `_follow` trait: the newest `points` of the longest series, or the
+ *   newest `ms` milliseconds of a time axis
  * @typedef {{
  *   points: number,
  *   lastX: number,
  *   xRange: [number, number],
  *   yRange: [number, number],
+ *   y2Range: [number, number] | null,
  *   summaries: Array<import("./trace.js").Summarise | null>,
  * }} Picture
- *   points: across all series; lastX: the greatest x drawn (-Infinity when none).
+ *   points: across all series; lastX: the greatest x drawn (-Infinity when none);
+ *   yRange: of the left scale; y2Range: of the right one, null when no series
+ *   is drawn on it.
  */
 
 /** Summaries of a series' ring, bound once per ring (the chart asks per frame).
@@ -52,12 +71,16 @@ function summariser(s) {
  * What a plot is made for: when this changes, the plot is made again (uPlot
  * fixes its series, labels and axis kind when it is made). The data do not
  * enter it.
- * @param {ReadonlyArray<{id: number, name: string}>} view the series drawn, in order
- * @param {{isTime: boolean, xLabel: string, yLabel: string}} axes
+ * Styles enter it too: uPlot takes a series' stroke, paths and visibility only
+ * when the plot is made, and a style changes rarely (a call from Python, a click
+ * on the legend).
+ * @param {ReadonlyArray<Omit<ViewSeries, "xs" | "ys" | "ring">>} view the series drawn, in order
+ * @param {{isTime: boolean, xLabel: string, yLabel: string, log?: boolean}} axes
  * @returns {string}
  */
-export function plotKey(view, { isTime, xLabel, yLabel }) {
-  return JSON.stringify([isTime, xLabel, yLabel, view.map((s) => [s.id, s.name])]);
+export function plotKey(view, { isTime, xLabel, yLabel, log = false }) {
+  const series = view.map((s) => [s.id, s.name, s.color, s.kind, s.width, s.dash, s.scale, s.visible]);
+  return JSON.stringify([isTime, xLabel, yLabel, log, series]);
 }
 
 /** Plot height, in CSS pixels, when the `height` trait gives none that fits. */
@@ -78,15 +101,26 @@ export class ViewState {
   constructor() {
     /** @type {[number, number] | null} x range chosen by dragging; null while following */
     this.zoom = null;
+    /** @type {[number, number] | null} y range chosen by a vertical drag; null: the data's */
+    this.yZoom = null;
+    /** @type {[number, number]} the x range of the whole window, as of the last picture */
+    this.whole = [0, 1];
+    /** @type {[number, number]} the x range of the last picture */
+    this.lastX = [0, 1];
     this.paused = false;
     /** @type {ViewSeries[] | null} the data shown while paused */
     this.frozen = null;
     /** @type {[number, number]} the y range of the last picture, kept when no point is in view */
     this.lastY = [0, 1];
+    /** @type {[number, number]} the same, of the right scale */
+    this.lastY2 = [0, 1];
+    /** @type {Map<string, boolean>} visibility chosen on the legend, by series name */
+    this.shown = new Map();
   }
 
+  /** The view shows what it shows unless told otherwise: the newest data, on the data's y range. */
   get following() {
-    return this.zoom === null;
+    return this.zoom === null && this.yZoom === null;
   }
 
   /**
@@ -100,9 +134,69 @@ export class ViewState {
     this.zoom = isTime ? [Math.floor(a), Math.ceil(b)] : [a, b];
   }
 
-  /** Shows the newest data again. */
+  /**
+   * Shows the x range a linked view shows (null: the newest data), keeping
+   * this view's own y range.
+   * @param {[number, number] | null} zoom
+   */
+  showX(zoom) {
+    this.zoom = zoom ? [zoom[0], zoom[1]] : null;
+  }
+
+  /** Shows the newest data again, on the data's y range. */
   follow() {
     this.zoom = null;
+    this.yZoom = null;
+  }
+
+  /**
+   * Shows the left y range [a, b] (a vertical drag), until follow().
+   * @param {number} a
+   * @param {number} b
+   */
+  zoomY(a, b) {
+    this.yZoom = [Math.min(a, b), Math.max(a, b)];
+  }
+
+  /**
+   * Zooms the x range of the last picture by `factor` (above 1 zooms out)
+   * around x = `at`. Zooming out stops at the whole window, and reaching it
+   * (when the newest data are in it) is following again.
+   * @param {number} factor
+   * @param {number} at
+   * @param {boolean} isTime
+   */
+  zoomBy(factor, at, isTime) {
+    const [a, b] = this.lastX;
+    const [w0, w1] = this.whole;
+    let lo = at - (at - a) * factor;
+    let hi = at + (b - at) * factor;
+    if (factor > 1 && hi - lo >= w1 - w0) {
+      this.zoom = null;
+      return;
+    }
+    if (factor > 1) {
+      // Slide back inside the window rather than show empty space.
+      if (lo < w0) [lo, hi] = [w0, hi + (w0 - lo)];
+      if (hi > w1) [lo, hi] = [lo - (hi - w1), w1];
+    }
+    if (hi > lo) this.zoomTo(lo, hi, isTime);
+  }
+
+  /**
+   * Moves the x range of the last picture by `fraction` of its width (a drag
+   * or a sideways wheel), within the whole window.
+   * @param {number} fraction positive towards newer data
+   * @param {boolean} isTime
+   */
+  panBy(fraction, isTime) {
+    const [a, b] = this.lastX;
+    const [w0, w1] = this.whole;
+    const width = b - a;
+    let shift = width * fraction;
+    if (a + shift < Math.min(w0, a)) shift = Math.min(w0, a) - a;
+    if (b + shift > Math.max(w1, b)) shift = Math.max(w1, b) - b;
+    this.zoomTo(a + shift, b + shift, isTime);
   }
 
   /**
@@ -120,20 +214,42 @@ export class ViewState {
   }
 
   /**
-   * What to draw: the frozen copy while paused, else the live series.
+   * What to draw: the frozen copy while paused, else the live series, each
+   * visible or not as the legend last chose (else as its style says).
    * @param {ViewSeries[]} live
    */
   series(live) {
-    return this.frozen ?? live;
+    const view = this.frozen ?? live;
+    if (this.shown.size === 0) return view;
+    return view.map((s) => {
+      const shown = this.shown.get(s.name);
+      return shown === undefined || shown === (s.visible ?? true) ? s : { ...s, visible: shown };
+    });
   }
 
   /**
-   * Ranges and counts of a frame of `view`.
+   * Hides a shown series, or shows a hidden one (a click on its legend entry).
+   * @param {string} name
+   * @param {boolean} visible as it is drawn now
+   */
+  toggle(name, visible) {
+    this.shown.set(name, !visible);
+  }
+
+  /** Forgets the legend's choices: the series' styles decide again (they changed). */
+  forgetToggles() {
+    this.shown.clear();
+  }
+
+  /**
+   * Ranges and counts of a frame of `view`. Hidden series count in `points`
+   * but not in the y ranges, which fit the series drawn.
    * @param {ViewSeries[]} view
    * @param {boolean} isTime
+   * @param {YAxes} [axes]
    * @returns {Picture}
    */
-  picture(view, isTime) {
+  picture(view, isTime, axes = {}) {
     let points = 0;
     let lastX = -Infinity;
     for (const s of view) {
@@ -141,17 +257,35 @@ export class ViewState {
       points += n;
       if (n > 0 && s.xs[n - 1] > lastX) lastX = s.xs[n - 1];
     }
-    const xRange = this.zoom ?? widenX(xExtent(view.map((s) => s.xs)), isTime);
+    const whole = widenX(xExtent(view.map((s) => s.xs)), isTime);
+    this.whole = whole;
+    const xRange = this.zoom ?? followed(view, whole, isTime, axes.follow);
+    this.lastX = xRange;
     // A ring's block summaries spare walking a long window; a frozen copy has none.
     const summaries = view.map(summariser);
-    const yr = yExtent(
-      view.map((s) => [s.xs, s.ys]),
-      xRange[0],
-      xRange[1],
-      summaries,
-    );
-    if (yr) this.lastY = padY(yr);
-    return { points, lastX, xRange, yRange: this.lastY, summaries };
+    const pad = axes.log ? padLogY : padY;
+    /** @param {"y" | "y2"} scale */
+    const extent = (scale) => {
+      const drawn = view.flatMap((s, k) =>
+        (s.scale ?? "y") === scale && s.visible !== false ? [/** @type {const} */ ([s, summaries[k]])] : [],
+      );
+      if (drawn.length === 0) return undefined;
+      const yr = yExtent(
+        drawn.map(([s]) => [s.xs, s.ys]),
+        xRange[0],
+        xRange[1],
+        drawn.map(([, summary]) => summary),
+      );
+      return yr ? pad(yr) : null;
+    };
+    const left = extent("y");
+    if (left) this.lastY = left;
+    const fixed = axes.fixed ?? [];
+    const yRange = this.yZoom ?? fixBounds(this.lastY, fixed[0] ?? null, fixed[1] ?? null, Boolean(axes.log));
+    const onRight = view.some((s) => s.scale === "y2");
+    const right = extent("y2");
+    if (right) this.lastY2 = right;
+    return { points, lastX, xRange, yRange, y2Range: onRight ? this.lastY2 : null, summaries };
   }
 
   /**
@@ -174,9 +308,51 @@ export class ViewState {
     if (picture && plotted) {
       out["x-range"] = `${picture.xRange[0]} ${picture.xRange[1]}`;
       out["y-range"] = `${picture.yRange[0]} ${picture.yRange[1]}`;
+      out["y2-range"] = picture.y2Range ? `${picture.y2Range[0]} ${picture.y2Range[1]}` : "";
     }
     // Benchmarks time how long a point takes to be drawn by watching this.
     if (picture && picture.lastX > -Infinity) out["last-x"] = String(picture.lastX);
     return out;
   }
+}
+
+/**
+ * A y range with the bounds a user fixed put in place of the data's. A fixed
+ * side that leaves no room for the other (a fixed low above every value) pushes
+ * the automatic side out: a decade on log scales, a tenth of the bound (or 1)
+ * on linear ones.
+ * @param {[number, number]} auto the range the data give, padded
+ * @param {number | null} low
+ * @param {number | null} high
+ * @param {boolean} log
+ * @returns {[number, number]}
+ */
+export function fixBounds(auto, low, high, log) {
+  let [lo, hi] = auto;
+  if (low != null) lo = low;
+  if (high != null) hi = high;
+  if (lo < hi) return [lo, hi];
+  if (low != null && high == null) return [lo, log ? lo * 10 : lo + (Math.abs(lo) * 0.1 || 1)];
+  return [log ? hi / 10 : hi - (Math.abs(hi) * 0.1 || 1), hi];
+}
+
+/**
+ * The x range a following view shows: the whole window, or its newest part.
+ * @param {ReadonlyArray<{xs: ArrayLike<number>}>} view
+ * @param {[number, number]} whole
+ * @param {boolean} isTime
+ * @param {Follow | undefined} follow
+ * @returns {[number, number]}
+ */
+export function followed(view, whole, isTime, follow) {
+  const [lo, hi] = whole;
+  if (follow?.ms && follow.ms > 0 && isTime) return [Math.max(lo, hi - follow.ms), hi];
+  const points = follow?.points;
+  if (points && points > 1) {
+    let longest = view[0]?.xs;
+    for (const s of view) if (s.xs.length > (longest?.length ?? 0)) longest = s.xs;
+    const start = longest && longest.length > points ? longest[longest.length - points] : lo;
+    if (start > lo && start < hi) return [start, hi];
+  }
+  return whole;
 }

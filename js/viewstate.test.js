@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Ring } from "./ring.js";
-import { DEFAULT_PLOT_HEIGHT, plotHeightOf, plotKey, ViewState } from "./viewstate.js";
+import { DEFAULT_PLOT_HEIGHT, fixBounds, followed, plotHeightOf, plotKey, ViewState } from "./viewstate.js";
 
 /**
  * Live series over rings, as a view builds them each frame.
@@ -90,6 +90,7 @@ describe("ViewState", () => {
       frames: "7",
       "x-range": "2 8",
       "y-range": `${p.yRange[0]} ${p.yRange[1]}`,
+      "y2-range": "",
       "last-x": "10",
     });
     // No plot (no series yet): no ranges; no point: no last x.
@@ -99,6 +100,149 @@ describe("ViewState", () => {
       points: "0",
       frames: "1",
     });
+  });
+});
+
+describe("ViewState's y axes", () => {
+  it("fits each y scale to its own visible series", () => {
+    const state = new ViewState();
+    const view = live(ring([0, 10], [20, 30]), ring([0, 10], [1000, 2000]));
+    view[1].scale = "y2";
+    const p = state.picture(view, false);
+    expect(p.yRange[0]).toBeLessThan(20);
+    expect(p.yRange[1]).toBeGreaterThan(30);
+    expect(p.yRange[1]).toBeLessThan(100);
+    expect(p.y2Range?.[0]).toBeLessThan(1000);
+    expect(p.y2Range?.[0]).toBeGreaterThan(500);
+    expect(state.attributes(p, 1, true)["y2-range"]).toBe(`${p.y2Range?.[0]} ${p.y2Range?.[1]}`);
+  });
+
+  it("leaves a hidden series out of the y range, and counts its points all the same", () => {
+    const state = new ViewState();
+    const live2 = () => live(ring([0, 10], [1, 2]), ring([0, 10], [500, 900]));
+    const all = state.picture(state.series(live2()), false);
+    expect(all.yRange[1]).toBeGreaterThan(900);
+    state.toggle("s1", true);
+    const view = state.series(live2());
+    expect(view[1].visible).toBe(false);
+    const some = state.picture(view, false);
+    expect(some.yRange[1]).toBeLessThan(3);
+    expect(some.points).toBe(4);
+    state.toggle("s1", false);
+    expect(state.series(live2())[1].visible).not.toBe(false);
+    state.toggle("s1", true);
+    state.forgetToggles();
+    expect(state.series(live2())[1].visible).toBeUndefined();
+  });
+
+  it("shows a series hidden by its style once the legend shows it", () => {
+    const state = new ViewState();
+    const view = live(ring([0], [1]));
+    view[0].visible = false;
+    state.toggle("s0", false);
+    expect(state.series(view)[0].visible).toBe(true);
+  });
+
+  it("pads a log scale in decades and keeps it positive", () => {
+    const state = new ViewState();
+    const p = state.picture(live(ring([0, 1, 2], [1, 100, NaN])), false, { log: true });
+    expect(p.yRange[0]).toBeGreaterThan(0);
+    expect(Math.log10(p.yRange[0])).toBeCloseTo(-0.1, 9);
+    expect(Math.log10(p.yRange[1])).toBeCloseTo(2.1, 9);
+  });
+
+  it("puts the fixed bounds in place of the data's, either side alone", () => {
+    const state = new ViewState();
+    const view = live(ring([0, 10], [5, 15]));
+    expect(state.picture(view, false, { fixed: [0, 100] }).yRange).toEqual([0, 100]);
+    const low = state.picture(view, false, { fixed: [0, null] }).yRange;
+    expect(low[0]).toBe(0);
+    expect(low[1]).toBeCloseTo(15.5, 9);
+    const high = state.picture(view, false, { fixed: [null, 50] }).yRange;
+    expect(high[0]).toBeCloseTo(4.5, 9);
+    expect(high[1]).toBe(50);
+    expect(state.picture(view, false, { fixed: [] }).yRange).toEqual(state.picture(view, false).yRange);
+  });
+});
+
+describe("following a part of the window", () => {
+  const xs = Float64Array.from({ length: 101 }, (_, i) => 1000 * i);
+  const view = [{ xs }, { xs: Float64Array.of(50_000, 100_000) }];
+
+  it("shows the newest span of a time axis, or the whole window when shorter", () => {
+    expect(followed(view, [0, 100_000], true, { ms: 10_000 })).toEqual([90_000, 100_000]);
+    expect(followed(view, [0, 100_000], true, { ms: 1e9 })).toEqual([0, 100_000]);
+    // A span means nothing on a number axis: the whole window.
+    expect(followed(view, [0, 100_000], false, { ms: 10_000 })).toEqual([0, 100_000]);
+  });
+
+  it("shows the newest points of the longest series", () => {
+    expect(followed(view, [0, 100_000], false, { points: 11 })).toEqual([90_000, 100_000]);
+    expect(followed(view, [0, 100_000], false, { points: 500 })).toEqual([0, 100_000]);
+    expect(followed(view, [0, 100_000], false, {})).toEqual([0, 100_000]);
+  });
+
+  it("is what a following picture shows, while zooming out reaches the whole window", () => {
+    const state = new ViewState();
+    const live1 = live(ring([0, 5, 10, 15, 20], [1, 2, 3, 4, 5]));
+    expect(state.picture(live1, false, { follow: { points: 3 } }).xRange).toEqual([10, 20]);
+    state.zoomBy(1.5, 20, false);
+    expect(state.zoom).toEqual([5, 20]);
+    expect(state.picture(live1, false, { follow: { points: 3 } }).xRange).toEqual([5, 20]);
+    state.zoomBy(2, 20, false);
+    expect(state.following).toBe(true);
+    expect(state.picture(live1, false).xRange).toEqual([0, 20]);
+  });
+});
+
+describe("wheel, pan and vertical zoom", () => {
+  it("zooms in around the cursor and out no further than the window", () => {
+    const state = new ViewState();
+    const view = live(ring([0, 100], [0, 1]));
+    state.picture(view, false);
+    state.zoomBy(0.5, 50, false);
+    expect(state.zoom).toEqual([25, 75]);
+    state.picture(view, false);
+    state.zoomBy(0.5, 25, false);
+    expect(state.zoom).toEqual([25, 50]);
+    state.picture(view, false);
+    // Out near the start: slid back inside the window.
+    state.zoomBy(3, 50, false);
+    expect(state.zoom).toEqual([0, 75]);
+  });
+
+  it("pans within the window", () => {
+    const state = new ViewState();
+    const view = live(ring([0, 100], [0, 1]));
+    state.zoomTo(40, 60, false);
+    state.picture(view, false);
+    state.panBy(-0.5, false);
+    expect(state.zoom).toEqual([30, 50]);
+    state.picture(view, false);
+    state.panBy(-10, false);
+    expect(state.zoom).toEqual([0, 20]);
+    state.picture(view, false);
+    state.panBy(10, false);
+    expect(state.zoom).toEqual([80, 100]);
+  });
+
+  it("holds a dragged y range until following again", () => {
+    const state = new ViewState();
+    const view = live(ring([0, 100], [0, 1]));
+    state.zoomY(0.8, 0.2);
+    expect(state.picture(view, false, { fixed: [0, 5] }).yRange).toEqual([0.2, 0.8]);
+    state.follow();
+    expect(state.picture(view, false, { fixed: [0, 5] }).yRange).toEqual([0, 5]);
+  });
+});
+
+describe("fixBounds", () => {
+  it("makes room when a fixed side is beyond every value", () => {
+    expect(fixBounds([0, 1], 5, null, false)).toEqual([5, 5.5]);
+    expect(fixBounds([0, 1], null, -20, false)).toEqual([-22, -20]);
+    expect(fixBounds([0, 1], 0, null, false)).toEqual([0, 1]);
+    expect(fixBounds([1, 10], 100, null, true)).toEqual([100, 1000]);
+    expect(fixBounds([10, 100], null, 1, true)).toEqual([0.1, 1]);
   });
 });
 
@@ -122,6 +266,13 @@ describe("plotKey", () => {
       plotKey(view, { ...axes, isTime: true }),
       plotKey(view, { ...axes, xLabel: "time" }),
       plotKey(view, { ...axes, yLabel: "" }),
+      plotKey(view, { ...axes, log: true }),
+      plotKey([{ ...view[0], color: "red" }, view[1]], axes),
+      plotKey([{ ...view[0], kind: "bars" }, view[1]], axes),
+      plotKey([{ ...view[0], width: 3 }, view[1]], axes),
+      plotKey([{ ...view[0], dash: [6, 4] }, view[1]], axes),
+      plotKey([{ ...view[0], scale: "y2" }, view[1]], axes),
+      plotKey([{ ...view[0], visible: false }, view[1]], axes),
     ];
     for (const other of others) expect(other).not.toBe(key);
     expect(new Set(others).size).toBe(others.length);

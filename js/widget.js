@@ -1,12 +1,14 @@
 // @ts-check
 /** @import { AnyModel, AnyWidget, Initialize, Render } from "@anywidget/types" */
 /** @import { FeedStats } from "./badge.js" */
+/** @import { Annotation } from "./chart.js" */
 /** @import { Theme } from "./theme.js" */
 /** @import { ViewSeries } from "./viewstate.js" */
 import { Badge, describeStatus } from "./badge.js";
 import { Chart } from "./chart.js";
 import { kernelState } from "./kernel.js";
 import { Legend } from "./legend.js";
+import { LinkRegistry } from "./links.js";
 import { FrameScheduler } from "./scheduler.js";
 import { Store, StoreRegistry, windowSpan } from "./store.js";
 import { readTheme, seriesColor } from "./theme.js";
@@ -26,7 +28,9 @@ import { plotHeightOf, plotKey, ViewState } from "./viewstate.js";
  * drawn). Those that describe the feed and the kernel are written as they change:
  * -received (points received), -seq, -gaps (sequence gaps seen), -syncing (a
  * sync awaits its reset), -status (the feed_status trait), -connected, and
- * -kernel ("ok", "gone" or "restarted").
+ * -kernel ("ok", "gone" or "restarted"). The picture's attributes also give
+ * -y2-range (the right scale's, empty without one), -hidden (the names of the
+ * series hidden, as a JSON list) and -annotations (how many are in view).
  */
 
 /**
@@ -45,10 +49,20 @@ import { plotHeightOf, plotKey, ViewState } from "./viewstate.js";
  *   feed_stats: FeedStats,
  *   paused: boolean,
  *   snapshot: Record<string, unknown>,
+ *   _kind: string,
+ *   _series: Record<string, SeriesOptions>,
+ *   _y_scale: "linear" | "log",
+ *   _y_range: Array<number | null>,
+ *   _annotations: Annotation[],
+ *   _follow: import("./viewstate.js").Follow,
+ *   _link: string,
  *   layout: unknown,
  *   _dom_classes: string[],
  * }} Traits
  * @typedef {AnyModel<Traits>} Model
+ * @typedef {{color?: string, width?: number, dash?: number[], axis?: "left" | "right",
+ *   visible?: boolean, kind?: string}} SeriesOptions
+ *   one series' style, as given in Python (see _style.py)
  */
 
 /** How often a chart asks the widget manager whether its kernel is still there. */
@@ -76,6 +90,9 @@ function sharedScheduler() {
 
 /** The store of every widget model in the page. */
 const stores = new StoreRegistry();
+
+/** The views of linked charts (livefeed.link), by link group. */
+const links = new LinkRegistry();
 
 const now = () => performance.now();
 
@@ -190,7 +207,10 @@ function render({ model, el }) {
   placeholder.textContent = "Waiting for data…";
   plot.append(placeholder);
 
-  const legend = new Legend();
+  const legend = new Legend((name, visible) => {
+    state.toggle(name, visible);
+    markDirty();
+  });
   root.append(header, plot, legend.el);
   el.append(root);
 
@@ -220,19 +240,35 @@ function render({ model, el }) {
     for (const [name, value] of Object.entries(attrs)) setAttr(`data-livefeed-${name}`, value);
   };
 
+  const isLog = () => model.get("_y_scale") === "log";
+
   /**
-   * The series as they are now, as views into the store's ring buffers.
+   * The series as they are now, as views into the store's ring buffers, each
+   * with its style. On a log scale the values are a copy where every y ≤ 0 is a
+   * gap (those have no place there), with no ring to summarise it.
    * @returns {ViewSeries[]}
    */
-  const liveSeries = () =>
-    [...feed.series.values()].map((s) => ({
-      id: s.id,
-      name: s.name,
-      color: seriesColor(s.id),
-      xs: s.ring.xs(),
-      ys: s.ring.ys(),
-      ring: s.ring,
-    }));
+  const liveSeries = () => {
+    const styles = model.get("_series") ?? {};
+    const log = isLog();
+    return [...feed.series.values()].map((s) => {
+      const style = Object.getOwnPropertyDescriptor(styles, s.name)?.value ?? {};
+      const ys = s.ring.ys();
+      return {
+        id: s.id,
+        name: s.name,
+        color: style.color || seriesColor(s.id),
+        kind: style.kind,
+        width: style.width,
+        dash: style.dash,
+        scale: style.axis === "right" ? "y2" : "y",
+        visible: style.visible,
+        xs: s.ring.xs(),
+        ys: log ? ys.map((y) => (y > 0 ? y : NaN)) : ys,
+        ring: log ? null : s.ring,
+      };
+    });
+  };
 
   const job = sharedScheduler().add(frame);
   const markDirty = () => {
@@ -253,14 +289,25 @@ function render({ model, el }) {
 
     const view = state.series(liveSeries());
     const time = isTime();
-    const key = plotKey(view, { isTime: time, xLabel: model.get("x_label"), yLabel: model.get("y_label") });
-    if (key !== chartKey) {
-      chartKey = key;
+    const log = isLog();
+    const key = plotKey(view, {
+      isTime: time,
+      xLabel: model.get("x_label"),
+      yLabel: model.get("y_label"),
+      log,
+    });
+    // The chart's kind enters the key too: uPlot takes paths when the plot is made.
+    const kindKey = `${key}|${model.get("_kind")}`;
+    if (kindKey !== chartKey) {
+      chartKey = kindKey;
       chart?.destroy();
       chart = null;
       hoverX = null; // the new plot has no cursor until the pointer moves
       if (view.length > 0) {
         chart = new Chart(plot, view, {
+          kind: String(model.get("_kind") || "line"),
+          log,
+          annotations: () => model.get("_annotations") ?? [],
           isTime: time,
           xLabel: String(model.get("x_label") ?? ""),
           yLabel: String(model.get("y_label") ?? ""),
@@ -269,8 +316,20 @@ function render({ model, el }) {
           theme: () => theme ?? readTheme(root),
           onZoom: (a, b) => {
             state.zoomTo(a, b, time);
+            movedX();
+          },
+          onZoomY: (a, b) => {
+            state.zoomY(a, b);
             showControls();
             markDirty();
+          },
+          onWheel: (factor, at) => {
+            state.zoomBy(factor, at, time);
+            movedX();
+          },
+          onPan: (fraction) => {
+            state.panBy(fraction, time);
+            movedX();
           },
           onFollow: follow,
           onHover: (x) => {
@@ -283,7 +342,11 @@ function render({ model, el }) {
       legend.setSeries(view);
     }
 
-    const picture = state.picture(view, time);
+    const picture = state.picture(view, time, {
+      log,
+      fixed: model.get("_y_range") ?? [],
+      follow: model.get("_follow") ?? {},
+    });
     if (chart) {
       chart.resize(width, plotHeight());
       chart.draw(
@@ -291,20 +354,48 @@ function render({ model, el }) {
         picture.xRange,
         picture.yRange,
         picture.summaries,
+        picture.y2Range,
       );
     }
     shown = view;
     legend.update(view, hoverX, time);
     frames += 1;
-    publish(state.attributes(picture, frames, chart !== null));
+    publish({
+      ...state.attributes(picture, frames, chart !== null),
+      hidden: JSON.stringify(view.filter((s) => s.visible === false).map((s) => s.name)),
+      annotations: String(chart ? chart.annotationsDrawn : 0),
+    });
   }
 
   const plotHeight = () => plotHeightOf(model.get("height"));
 
   function follow() {
     state.follow();
+    movedX();
+  }
+
+  /** @type {import("./links.js").LinkMember} */
+  const linkMember = {
+    apply(zoom) {
+      state.showX(zoom);
+      showControls();
+      markDirty();
+    },
+  };
+  let linkGroup = "";
+  let leaveLink = () => {};
+  function joinLink() {
+    leaveLink();
+    linkGroup = String(model.get("_link") ?? "");
+    leaveLink = links.join(linkGroup, linkMember);
+  }
+  joinLink();
+
+  /** This view's x range changed: draw it, and have linked views show the same. */
+  function movedX() {
     showControls();
     markDirty();
+    links.share(linkGroup, linkMember, state.zoom);
   }
 
   /** The buttons say at once what the next frame will show. */
@@ -400,6 +491,19 @@ function render({ model, el }) {
     ["change:x_kind", markDirty],
     ["change:x_label", markDirty],
     ["change:y_label", markDirty],
+    ["change:_kind", markDirty],
+    [
+      "change:_series",
+      () => {
+        // A style set from Python wins over what the legend chose.
+        state.forgetToggles();
+        markDirty();
+      },
+    ],
+    ["change:_y_range", markDirty],
+    ["change:_annotations", markDirty],
+    ["change:_follow", markDirty],
+    ["change:_link", joinLink],
   ];
   for (const [name, fn] of listeners) model.on(name, fn);
 
@@ -427,6 +531,7 @@ function render({ model, el }) {
   });
 
   return () => {
+    leaveLink();
     job.remove();
     unsubscribe();
     release();

@@ -1,43 +1,8 @@
 /** @import uPlot from "uplot" */
 import { describe, expect, it } from "vitest";
-import { faceted } from "../facets.js";
 import { Ring } from "../ring.js";
 import { line, linePaths } from "./line.js";
-
-/** @typedef {import("./line.js").PlotView} PlotView */
-
-/** @param {number[]} v */
-const f64 = (...v) => Float64Array.from(v);
-
-/**
- * The parts of a uPlot plot a paths builder reads: mode 2 data (a null, then
- * one [xs, ys] pair per series), the scales and the plotting box.
- * @param {Array<[Float64Array, Float64Array]>} pairs
- * @param {{min?: number, max?: number}} x scale range; unset before the plot first sets it
- * @param {{min?: number, max?: number}} y
- * @param {{left: number, top: number, width: number, height: number}} bbox
- * @returns {PlotView}
- */
-function plot(pairs, x, y, bbox = { left: 0, top: 0, width: 100, height: 100 }) {
-  return { data: faceted(pairs), scales: { x, y }, bbox };
-}
-
-/** A pen that records its calls, and how many pens were made. */
-function pens() {
-  /** @type {Array<Array<[string, number, number]>>} */
-  const made = [];
-  const newPen = () => {
-    /** @type {Array<[string, number, number]>} */
-    const ops = [];
-    made.push(ops);
-    return {
-      ops,
-      moveTo: (/** @type {number} */ x, /** @type {number} */ y) => ops.push(["M", x, y]),
-      lineTo: (/** @type {number} */ x, /** @type {number} */ y) => ops.push(["L", x, y]),
-    };
-  };
-  return { made, newPen };
-}
+import { f64, pens, plot, styled, Y } from "./testing.js";
 
 describe("linePaths", () => {
   it("maps values linearly into the plotting box, y upwards", () => {
@@ -53,7 +18,7 @@ describe("linePaths", () => {
         height: 50,
       },
     );
-    const paths = linePaths(u, 1, null, newPen);
+    const paths = linePaths(u, 1, Y, null, newPen);
     expect(paths?.stroke.ops).toEqual([
       ["M", 10, 70],
       ["L", 60, 45],
@@ -63,7 +28,7 @@ describe("linePaths", () => {
 
   it("strokes only: no fill, clip or band", () => {
     const { made, newPen } = pens();
-    const paths = linePaths(plot([[f64(0, 1), f64(0, 1)]], { min: 0, max: 1 }, { min: 0, max: 1 }), 1, null, newPen);
+    const paths = linePaths(plot([[f64(0, 1), f64(0, 1)]], { min: 0, max: 1 }, { min: 0, max: 1 }), 1, Y, null, newPen);
     expect(made).toHaveLength(1);
     expect(paths?.stroke.ops).toBe(made[0]);
     expect({ ...paths, stroke: "a pen" }).toEqual({ stroke: "a pen", fill: null, clip: null, band: null, flags: 0 });
@@ -79,7 +44,7 @@ describe("linePaths", () => {
       { min: 0, max: 10 },
       { min: 0, max: 10 },
     );
-    expect(linePaths(u, 2, null, newPen)?.stroke.ops).toEqual([
+    expect(linePaths(u, 2, Y, null, newPen)?.stroke.ops).toEqual([
       ["M", 0, 0],
       ["L", 100, 0],
     ]);
@@ -89,7 +54,7 @@ describe("linePaths", () => {
     const { newPen } = pens();
     const xs = f64(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     const u = plot([[xs, xs]], { min: 3.5, max: 6.5 }, { min: 0, max: 10 });
-    const ops = linePaths(u, 1, null, newPen)?.stroke.ops ?? [];
+    const ops = linePaths(u, 1, Y, null, newPen)?.stroke.ops ?? [];
     // x 3 to 7: pixel columns (x - 3.5) * 100 / 3, rounded.
     expect(ops.map(([, px]) => px)).toEqual([-17, 17, 50, 83, 117]);
     expect(ops[0][0]).toBe("M");
@@ -98,7 +63,7 @@ describe("linePaths", () => {
   it("breaks the line at a gap", () => {
     const { newPen } = pens();
     const u = plot([[f64(0, 1, 2, 3, 4), f64(1, 2, NaN, 4, 5)]], { min: 0, max: 4 }, { min: 0, max: 10 });
-    const moves = (linePaths(u, 1, null, newPen)?.stroke.ops ?? []).filter(([op]) => op === "M");
+    const moves = (linePaths(u, 1, Y, null, newPen)?.stroke.ops ?? []).filter(([op]) => op === "M");
     expect(moves).toEqual([
       ["M", 0, 90],
       ["M", 75, 60],
@@ -109,9 +74,9 @@ describe("linePaths", () => {
     const { made, newPen } = pens();
     const pair = /** @type {[Float64Array, Float64Array]} */ ([f64(0, 1), f64(0, 1)]);
     const set = { min: 0, max: 1 };
-    expect(linePaths(plot([pair], {}, set), 1, null, newPen)).toBeNull();
-    expect(linePaths(plot([pair], set, { max: 1 }), 1, null, newPen)).toBeNull();
-    expect(linePaths(plot([[f64(), f64()]], set, set), 1, null, newPen)).toBeNull();
+    expect(linePaths(plot([pair], {}, set), 1, Y, null, newPen)).toBeNull();
+    expect(linePaths(plot([pair], set, { max: 1 }), 1, Y, null, newPen)).toBeNull();
+    expect(linePaths(plot([[f64(), f64()]], set, set), 1, Y, null, newPen)).toBeNull();
     expect(made).toHaveLength(0);
   });
 
@@ -140,16 +105,65 @@ describe("linePaths", () => {
       asked += 1;
       return ring.summary(from, to, out);
     };
-    const walked = linePaths(u, 1, null, pens().newPen)?.stroke.ops;
-    const summarised = linePaths(u, 1, summarise, pens().newPen)?.stroke.ops;
+    const walked = linePaths(u, 1, Y, null, pens().newPen)?.stroke.ops;
+    const summarised = linePaths(u, 1, Y, summarise, pens().newPen)?.stroke.ops;
     expect(summarised).toEqual(walked);
     expect(asked).toBeGreaterThan(0);
   });
 });
 
+describe("linePaths on other y scales", () => {
+  it("maps through the series' own y scale", () => {
+    const { newPen } = pens();
+    const u = plot([[f64(0, 10), f64(0, 100)]], { min: 0, max: 10 }, { min: 0, max: 10 }, undefined, {
+      y2: { min: 0, max: 200 },
+    });
+    expect(linePaths(u, 1, { scale: "y2", log: false }, null, newPen)?.stroke.ops).toEqual([
+      ["M", 0, 100],
+      ["L", 100, 50],
+    ]);
+  });
+
+  it("maps a log scale by the logarithm of the value", () => {
+    const { newPen } = pens();
+    const u = plot([[f64(0, 1, 2), f64(1, 10, 100)]], { min: 0, max: 2 }, { min: 1, max: 100 });
+    expect(linePaths(u, 1, { scale: "y", log: true }, null, newPen)?.stroke.ops).toEqual([
+      ["M", 0, 100],
+      ["L", 50, 50],
+      ["L", 100, 0],
+    ]);
+  });
+
+  it("leaves the summaries alone on a log scale, and draws nothing on a scale not above 0", () => {
+    const { newPen } = pens();
+    const xs = Float64Array.from({ length: 1000 }, (_, i) => i);
+    const u = plot([[xs, xs.map((x) => 1 + (x % 9))]], { min: 0, max: 999 }, { min: 1, max: 10 });
+    const summarise = () => {
+      throw new Error("summaries asked for on a log scale");
+    };
+    expect(linePaths(u, 1, { scale: "y", log: true }, summarise, newPen)?.stroke.ops.length).toBeGreaterThan(0);
+    const zero = plot([[xs, xs]], { min: 0, max: 999 }, { min: 0, max: 10 });
+    expect(linePaths(zero, 1, { scale: "y", log: true }, null, newPen)).toBeNull();
+  });
+
+  it("draws nothing when the series' scale is not there or not set", () => {
+    const { newPen } = pens();
+    const u = plot([[f64(0, 1), f64(0, 1)]], { min: 0, max: 1 }, { min: 0, max: 1 }, undefined, { y2: {} });
+    expect(linePaths(u, 1, { scale: "y2", log: false }, null, newPen)).toBeNull();
+    expect(linePaths(u, 1, { scale: "y3", log: false }, null, newPen)).toBeNull();
+  });
+});
+
 describe("line", () => {
+  it("strokes at the style's width, dashed when the style is", () => {
+    const solid = line.series(styled({ width: 3 }), () => null);
+    expect(solid.width).toBe(3);
+    expect("dash" in solid).toBe(false);
+    expect(line.series(styled({ dash: [4, 2] }), () => null).dash).toEqual([4, 2]);
+  });
+
   it("strokes each series in its colour, without point markers", () => {
-    const options = line.series({ id: 3, name: "s", color: "#abcdef" }, () => null);
+    const options = line.series(styled({ id: 3, color: "#abcdef" }), () => null);
     expect(options.stroke).toBe("#abcdef");
     expect(options.width).toBe(1.5);
     expect(options.points).toEqual({ show: false });
@@ -158,7 +172,7 @@ describe("line", () => {
   it("asks for the summaries of the series it draws when it draws", () => {
     /** @type {number[]} */
     const asked = [];
-    const options = line.series({ id: 0, name: "s", color: "#000" }, (si) => {
+    const options = line.series(styled({ color: "#000" }), (si) => {
       asked.push(si);
       return null;
     });

@@ -13,6 +13,7 @@ import threading
 import time
 from typing import Any, Literal, NamedTuple
 
+from ._core.alerts import Alert, Alerts, Crossing
 from ._core.batch import Batch, Snapshot
 from ._core.coerce import XKind
 from ._core.decode import Decoder, Frame, Problem, Record
@@ -134,7 +135,26 @@ class ChartData:
     def count_reconnect(self) -> None:
         self.reconnects += 1
 
+    def add_alert(self, alert: Alert) -> None:
+        """Watch new points of `alert.series` for crossings of its thresholds."""
+        with self._lock:
+            if self._pipeline.alerts is None:
+                self._pipeline.alerts = Alerts()
+            self._pipeline.alerts.add(alert)
+
+    def remove_alert(self, alert_id: int) -> bool:
+        """Stop watching for that alert; False when there is none of that id."""
+        with self._lock:
+            alerts = self._pipeline.alerts
+            return alerts is not None and alerts.remove(alert_id)
+
     # -- out -----------------------------------------------------------------------------------
+
+    def take_crossings(self) -> list[Crossing]:
+        """The alert crossings new points made since the last call, oldest first."""
+        with self._lock:
+            alerts = self._pipeline.alerts
+            return [] if alerts is None else alerts.take()
 
     def take_batch(self) -> Batch | None:
         """The points not handed out yet, as the next batch; None when there are none."""
@@ -199,5 +219,6 @@ class ChartData:
                 "coalesced": pipeline.coalesced,
                 "cut": pipeline.cut,
                 "log_gaps": pipeline.log_gaps,
+                "alerts": 0 if pipeline.alerts is None else pipeline.alerts.fired,
                 "retry_in": retry_in,
             }

@@ -74,7 +74,8 @@ def check_color(color: object, role: str = "color") -> str:
     return color
 
 
-def _number(value: object, role: str) -> float:
+def check_number(value: object, role: str) -> float:
+    """A real, finite number as a float, or TypeError/ValueError naming `role`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{role} must be a number, not {value!r}")
     number = float(value)
@@ -93,7 +94,7 @@ def _dash(dash: object, role: str) -> list[float]:
         return list(DASHES[dash])
     if not isinstance(dash, (list, tuple)):
         raise TypeError(f"{role} must be a name or a list of lengths in pixels, not {dash!r}")
-    lengths = [_number(length, f"{role} length") for length in dash]
+    lengths = [check_number(length, f"{role} length") for length in dash]
     if any(length < 0 for length in lengths) or (lengths and sum(lengths) == 0):
         raise ValueError(f"{role} lengths must be ≥ 0 and not all 0, not {list(dash)!r}")
     return lengths
@@ -123,7 +124,7 @@ def series_style(name: str, options: object) -> dict[str, Any]:
     if "color" in options:
         style["color"] = check_color(options["color"], f"{role} color")
     if "width" in options:
-        width = _number(options["width"], f"{role} width")
+        width = check_number(options["width"], f"{role} width")
         if not 0 < width <= MAX_WIDTH:
             raise ValueError(f"{role} width must be above 0 and at most {MAX_WIDTH:g} pixels")
         style["width"] = width
@@ -164,7 +165,7 @@ def parse_y_range(value: object) -> list[float | None]:
         return []
     if not isinstance(value, (list, tuple)) or len(value) != 2:
         raise TypeError(f"y_range must be None or a pair (low, high), not {value!r}")
-    low, high = (None if v is None else _number(v, "y_range bound") for v in value)
+    low, high = (None if v is None else check_number(v, "y_range bound") for v in value)
     if low is not None and high is not None and not low < high:
         raise ValueError(f"y_range low must be below high, not ({low:g}, {high:g})")
     return [low, high]
@@ -193,7 +194,7 @@ def x_position(value: object) -> tuple[float, bool]:
             return parse_iso(value), True
     except (ValueProblem, ValueError, OverflowError) as problem:
         raise ValueError(f"x {value!r} is not a time livefeed can place: {problem}") from None
-    return _number(value, "x"), False
+    return check_number(value, "x"), False
 
 
 def label_text(text: object, role: str) -> str:

@@ -8,15 +8,18 @@ import ssl as ssl_module
 import time
 import uuid
 import weakref
+from collections import deque
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 import anywidget
 import traitlets
 
+from ._alerting import Callback, alert_runner
 from ._chartdata import ChartData, Status
+from ._core.alerts import Alert, Crossing
 from ._core.coerce import XKind
 from ._core.decode import UserFunction
 from ._core.pipeline import INTERNAL, ChartSpec
@@ -31,6 +34,7 @@ from ._style import (
     YScale,
     check_color,
     check_kind,
+    check_number,
     check_y_range_scale,
     check_y_scale,
     label_text,
@@ -46,6 +50,15 @@ if TYPE_CHECKING:
     import pandas as pd
 
 _STATIC = Path(__file__).parent / "static"
+
+ALERT_ERROR = "alert_error"  # the error kind of an alert callback that raised
+
+MAX_MARKERS = 100
+"""Alert crossings the page marks on the chart: the newest ones."""
+
+MARKER_PERIOD = 0.25
+"""Seconds between two updates of the page's alert markers: a series that hovers about its
+threshold and crosses it at every point costs the page four messages a second, not thirty."""
 
 
 # What push() takes (see `_rows.prepare_rows`): a dict (one row), a list of dicts, a dict of
@@ -127,6 +140,7 @@ class LiveChart(anywidget.AnyWidget):
     _annotations: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     _follow = traitlets.Dict().tag(sync=True)
     _link = traitlets.Unicode("").tag(sync=True)  # a link group shared by linked charts
+    _alerts_fired: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
 
     def __init__(
         self,
@@ -260,6 +274,11 @@ class LiveChart(anywidget.AnyWidget):
             _follow=following,
         )
         self._next_annotation = 1
+        self._next_alert = 1
+        self._alerts: dict[int, tuple[Alert, Callback | None]] = {}
+        self._markers: deque[dict[str, Any]] = deque(maxlen=MAX_MARKERS)
+        self._markers_changed = False
+        self._markers_sent = 0.0
         self._closed = False
         # The cell that made this chart: when it runs again, an unheld chart is stopped.
         self._cell = current_cell()
@@ -479,6 +498,78 @@ class LiveChart(anywidget.AnyWidget):
 
         return self._runtime.run_sync(add)
 
+    # -- alerts --------------------------------------------------------------------------------
+
+    def alert(
+        self,
+        series: str,
+        above: float | None = None,
+        below: float | None = None,
+        callback: Callback | None = None,
+    ) -> int:
+        """Watch `series` (its name as the legend shows it) for a new point going above `above`
+        or below `below`. On each crossing (a point beyond the threshold after one that was not;
+        the first point counts when it is beyond) the views mark the point, the badge counts it
+        (`stats["alerts"]`), and `callback(event)` runs.
+
+        The callback runs on the thread named "livefeed-alerts", one callback at a time, within
+        about a tick of the runtime (1/30 s) after the point arrived; it must be quick, as later
+        callbacks wait for it. `event` holds `alert` (this id), `series`, `x` (a UTC datetime
+        on a time axis, else a float), `y`, `side` ("above" or "below") and `threshold`. A
+        callback that raises is counted as an `alert_error`; the feed and the alerts go on.
+        History (`history=`, `push_history`) fires no alert. Returns the alert's id.
+        """
+        if not isinstance(series, str):
+            raise TypeError(f"series must be a series name (a string), not {series!r}")
+        bounds = [
+            None if v is None else check_number(v, name)
+            for v, name in ((above, "above"), (below, "below"))
+        ]
+        if bounds[0] is None and bounds[1] is None:
+            raise ValueError("alert() needs a threshold: give above=, below= or both")
+        if callback is not None and not callable(callback):
+            raise TypeError(f"callback must be callable, not {callback!r}")
+        number = self._next_alert
+        self._next_alert += 1
+        alert = Alert(number, series, bounds[0], bounds[1])
+        self._alerts[number] = (alert, callback)
+        self._data.add_alert(alert)
+        return number
+
+    def remove_alert(self, alert: int) -> None:
+        """Stop the alert of that id; KeyError if the chart has none of that id."""
+        if self._alerts.pop(alert, None) is None:
+            raise KeyError(f"this chart has no alert of id {alert!r}")
+        self._data.remove_alert(alert)
+
+    @property
+    def alerts(self) -> list[dict[str, Any]]:
+        """The alerts watching this chart's series: id, series, above, below."""
+        return [
+            {"id": a.id, "series": a.series, "above": a.above, "below": a.below}
+            for a, _ in self._alerts.values()
+        ]
+
+    def _take_crossings(self, now: float) -> None:
+        """Hand new crossings to their callbacks, and mark them in the page (throttled)."""
+        crossings = self._data.take_crossings()
+        is_time = self._data.x_kind == "time"
+        runner = alert_runner()
+        for crossing in crossings:
+            self._markers.append(_marker(crossing))
+            entry = self._alerts.get(crossing.alert)
+            callback = None if entry is None else entry[1]
+            if callback is not None:
+                runner.submit(callback, _event(crossing, is_time), self._callback_failed)
+        self._markers_changed = self._markers_changed or bool(crossings)
+        if self._markers_changed and now - self._markers_sent >= MARKER_PERIOD:
+            self._markers_changed = False
+            self._markers_sent = now
+            self._alerts_fired = list(self._markers)
+
+    def _callback_failed(self, error: BaseException) -> None:
+        self._data.note(ALERT_ERROR, f"an alert callback raised {type(error).__name__}: {error}")
+
     def unlink(self) -> None:
         """Take this chart out of its `link` group: its x axis moves on its own again."""
         self._write("_link", "")
@@ -573,6 +664,7 @@ class LiveChart(anywidget.AnyWidget):
         """Send what the send policy (`_outbox`) says is due, paying with `budget`."""
         if self.comm is None:
             return
+        self._take_crossings(now)
         feed = self._data
         state = ChartState(
             reset_wanted=self._reset_wanted,
@@ -657,3 +749,21 @@ def link(*charts: LiveChart) -> str:
     for chart in charts:
         chart._write("_link", group)
     return group
+
+
+def _marker(crossing: Crossing) -> dict[str, Any]:
+    return {
+        "alert": crossing.alert,
+        "series": crossing.series,
+        "x": crossing.x,
+        "y": crossing.y,
+        "side": crossing.side,
+        "threshold": crossing.threshold,
+    }
+
+
+def _event(crossing: Crossing, is_time: bool) -> dict[str, Any]:
+    event = _marker(crossing)
+    if is_time:
+        event["x"] = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=crossing.x)
+    return event

@@ -18,6 +18,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from .alerts import Alerts
 from .batch import Batch, Snapshot
 from .coerce import (
     BAD_TIME,
@@ -210,6 +211,8 @@ class Pipeline:
         self.points = 0
         self.coalesced = 0
         self.log_gaps = 0  # points with y ≤ 0 taken for a log scale, which draws them as gaps
+        # The chart's alerts (see alerts.py), made with the first one; history never fires them.
+        self.alerts: Alerts | None = None
         self.error_kinds: Counter[str] = Counter()
         self.last_error = ""
 
@@ -383,6 +386,8 @@ class Pipeline:
                         self.points += 1
                         if y <= 0 and self.spec.log_y:
                             self.log_gaps += 1
+                        if self.alerts is not None and self._floors is None:
+                            self.alerts.check(self.names[series], (x,), (y,))
                     else:
                         self._too_old(series, 1)
                 else:
@@ -414,6 +419,8 @@ class Pipeline:
                 order = np.asarray(order, dtype=np.int64)[kept]
                 in_order = bool(in_order)  # a subset of points in x order stays in order
         ring = self.rings[series]
+        if self.alerts is not None and floors is None:
+            self.alerts.check(self.names[series], x, y)
         if self.spec.log_y:
             self.log_gaps += int(np.count_nonzero(np.asarray(y, dtype=np.float64) <= 0))
         if in_order is None:
