@@ -21,6 +21,7 @@ const STATUSES = ["connecting", "live", "reconnecting", "closed", "error"];
  *   error_kinds?: Record<string, number>,
  *   coalesced?: number,
  *   retry_in?: number | null,
+ *   alerts?: number,
  * }} FeedStats
  */
 
@@ -79,6 +80,8 @@ export function describeStatus(status, stats, view = {}) {
   const facts = [formatRate(st.rate), `${formatCount(st.points)} points`];
   const errors = Number(st.errors) || 0;
   if (errors > 0) facts.push(`${formatCount(errors)} ${errors === 1 ? "error" : "errors"}`);
+  const alerts = Number(st.alerts) || 0;
+  if (alerts > 0) facts.push(`⚠ ${formatCount(alerts)} ${alerts === 1 ? "alert" : "alerts"}`);
   const error = typeof st.last_error === "string" ? st.last_error : "";
   return { tone: s, label, facts, error, notice: "" };
 }

@@ -18,6 +18,12 @@ describe("describeStatus", () => {
     expect(describeStatus("live", { errors: 1 }).facts).toContain("1 error");
   });
 
+  it("counts the alerts that fired, and says nothing of alerts before one fires", () => {
+    expect(describeStatus("live", { alerts: 3 }).facts).toContain("⚠ 3 alerts");
+    expect(describeStatus("live", { alerts: 1 }).facts).toContain("⚠ 1 alert");
+    expect(describeStatus("live", { alerts: 0 }).facts.join(" ")).not.toMatch(/alert/);
+  });
+
   it("says when the next reconnect is", () => {
     expect(describeStatus("reconnecting", { retry_in: 2.2 }).label).toBe("reconnecting in 3 s");
     expect(describeStatus("reconnecting", { retry_in: null }).label).toBe("reconnecting");

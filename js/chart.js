@@ -14,7 +14,12 @@ import { nearestIndex } from "./ranges.js";
  * @typedef {{id: number, type: "hline", y: number, label: string, color: string}
  *   | {id: number, type: "vline", x: number, label: string, color: string}
  *   | {id: number, type: "mark", x: number, text: string, color: string}} Annotation
+ * @typedef {{series: string, x: number, y: number, side: string, threshold: number}} AlertMarker
+ *   a point that crossed an alert's threshold (the `_alerts_fired` trait)
  */
+
+/** The colour of alert markers: a red that reads on light and dark themes alike. */
+export const ALERT_COLOR = "#dc2626";
 
 /**
  * The uPlot plot. Series of a grouped feed have x values of their own, so the
@@ -26,6 +31,7 @@ import { nearestIndex } from "./ranges.js";
  *   kind?: string,
  *   log?: boolean,
  *   annotations?: () => ReadonlyArray<Annotation>,
+ *   markers?: () => ReadonlyArray<AlertMarker>,
  *   isTime: boolean,
  *   xLabel: string,
  *   yLabel: string,
@@ -113,6 +119,10 @@ export class Chart {
     this.opts = opts;
     /** Annotations drawn by the last frame (those in view). */
     this.annotationsDrawn = 0;
+    /** Alert markers drawn by the last frame (those in view, of a visible series). */
+    this.markersDrawn = 0;
+    /** @type {Map<string, string>} the scale of each visible series, by name */
+    this._scaleOf = new Map(series.filter((s) => s.visible !== false).map((s) => [s.name, s.scale ?? "y"]));
     /** Per series, summaries of the data last drawn (see trace.js), or null.
      *  @type {Array<Summarise | null>} */
     this._summaries = [];
@@ -212,7 +222,7 @@ export class Chart {
       hooks: {
         setSelect: [(u) => this._onSelect(u)],
         setCursor: [(u) => this._onCursor(u)],
-        draw: [(u) => this._drawAnnotations(u)],
+        draw: [(u) => this._drawAnnotations(u), (u) => this._drawMarkers(u)],
       },
     };
     this.u = new uPlot(options, faceted(series.map(() => [new Float64Array(0), new Float64Array(0)])), parent);
@@ -277,6 +287,37 @@ export class Chart {
       u.setScale("y", { min: yRange[0], max: yRange[1] });
       if (y2Range && u.scales.y2) u.setScale("y2", { min: y2Range[0], max: y2Range[1] });
     });
+  }
+
+  /**
+   * Rings the points that crossed an alert's threshold, on their series' scale.
+   * @param {uPlot} u
+   */
+  _drawMarkers(u) {
+    const markers = this.opts.markers?.() ?? [];
+    let drawn = 0;
+    if (markers.length > 0) {
+      const ctx = u.ctx;
+      const { left, top, width, height } = u.bbox;
+      const px = devicePixelRatio;
+      ctx.save();
+      ctx.setLineDash([]);
+      ctx.lineWidth = 2 * px;
+      ctx.strokeStyle = ALERT_COLOR;
+      for (const m of markers) {
+        const scale = this._scaleOf.get(m.series);
+        if (!scale || !u.scales[scale]) continue;
+        const x = u.valToPos(m.x, "x", true);
+        const y = u.valToPos(m.y, scale, true);
+        if (!(x >= left && x <= left + width && y >= top && y <= top + height)) continue;
+        ctx.beginPath();
+        ctx.arc(x, y, 5 * px, 0, 2 * Math.PI);
+        ctx.stroke();
+        drawn += 1;
+      }
+      ctx.restore();
+    }
+    this.markersDrawn = drawn;
   }
 
   /**

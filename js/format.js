@@ -62,3 +62,17 @@ export function formatRate(r) {
 export function formatSeconds(s) {
   return `${Math.max(1, Math.ceil(s))} s`;
 }
+
+/**
+ * A file name from a chart's title: letters, digits, "-" and "_" kept, the
+ * rest turned to "-"; "livefeed" for a chart without a title.
+ * @param {string} title
+ */
+export function pngName(title) {
+  const name = title
+    .trim()
+    .replace(/[^\p{L}\p{N}_-]+/gu, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 80);
+  return name || "livefeed";
+}

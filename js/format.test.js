@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatRate, formatSeconds, formatValue, formatX } from "./format.js";
+import { formatCount, formatRate, formatSeconds, formatValue, formatX, pngName } from "./format.js";
 
 describe("formatValue", () => {
   it("keeps six significant digits", () => {
@@ -45,5 +45,16 @@ describe("counts, rates and seconds", () => {
   it("rounds seconds up", () => {
     expect(formatSeconds(2.1)).toBe("3 s");
     expect(formatSeconds(0)).toBe("1 s");
+  });
+});
+
+describe("pngName", () => {
+  it("makes a file name of a title, and names an untitled chart", () => {
+    expect(pngName("Sensor temperatures")).toBe("Sensor-temperatures");
+    expect(pngName("  BTC/USD: last 10 min  ")).toBe("BTC-USD-last-10-min");
+    expect(pngName("Température é")).toBe("Température-é");
+    expect(pngName("")).toBe("livefeed");
+    expect(pngName("///")).toBe("livefeed");
+    expect(pngName("x".repeat(200)).length).toBe(80);
   });
 });

@@ -6,6 +6,7 @@
 /** @import { ViewSeries } from "./viewstate.js" */
 import { Badge, describeStatus } from "./badge.js";
 import { Chart } from "./chart.js";
+import { pngName } from "./format.js";
 import { kernelState } from "./kernel.js";
 import { Legend } from "./legend.js";
 import { LinkRegistry } from "./links.js";
@@ -30,7 +31,8 @@ import { plotHeightOf, plotKey, ViewState } from "./viewstate.js";
  * sync awaits its reset), -status (the feed_status trait), -connected, and
  * -kernel ("ok", "gone" or "restarted"). The picture's attributes also give
  * -y2-range (the right scale's, empty without one), -hidden (the names of the
- * series hidden, as a JSON list) and -annotations (how many are in view).
+ * series hidden, as a JSON list), -annotations and -alert-markers (how many
+ * are in view).
  */
 
 /**
@@ -56,6 +58,7 @@ import { plotHeightOf, plotKey, ViewState } from "./viewstate.js";
  *   _annotations: Annotation[],
  *   _follow: import("./viewstate.js").Follow,
  *   _link: string,
+ *   _alerts_fired: import("./chart.js").AlertMarker[],
  *   layout: unknown,
  *   _dom_classes: string[],
  * }} Traits
@@ -197,7 +200,8 @@ function render({ model, el }) {
   controls.className = "livefeed-controls";
   const pauseButton = button("Pause", "Stop redrawing; data keeps arriving");
   const followButton = button("Follow", "Show the newest data (or double-click the plot)");
-  controls.append(pauseButton, followButton);
+  const pngButton = button("PNG", "Save the plot as a PNG image");
+  controls.append(pauseButton, followButton, pngButton);
   header.append(heading, badge.el, controls);
 
   const plot = document.createElement("div");
@@ -308,6 +312,7 @@ function render({ model, el }) {
           kind: String(model.get("_kind") || "line"),
           log,
           annotations: () => model.get("_annotations") ?? [],
+          markers: () => model.get("_alerts_fired") ?? [],
           isTime: time,
           xLabel: String(model.get("x_label") ?? ""),
           yLabel: String(model.get("y_label") ?? ""),
@@ -364,6 +369,7 @@ function render({ model, el }) {
       ...state.attributes(picture, frames, chart !== null),
       hidden: JSON.stringify(view.filter((s) => s.visible === false).map((s) => s.name)),
       annotations: String(chart ? chart.annotationsDrawn : 0),
+      "alert-markers": String(chart ? chart.markersDrawn : 0),
     });
   }
 
@@ -479,6 +485,15 @@ function render({ model, el }) {
     }
   });
   followButton.addEventListener("click", follow);
+  pngButton.addEventListener("click", () => {
+    const canvas = plot.querySelector("canvas");
+    if (!canvas) return;
+    // The canvas holds the axes and series as drawn; a link's download names the file.
+    const link = document.createElement("a");
+    link.href = canvas.toDataURL("image/png");
+    link.download = `${pngName(String(model.get("title") ?? ""))}.png`;
+    link.click();
+  });
 
   /** @type {Array<[string, () => void]>} */
   const listeners = [
@@ -503,6 +518,7 @@ function render({ model, el }) {
     ["change:_y_range", markDirty],
     ["change:_annotations", markDirty],
     ["change:_follow", markDirty],
+    ["change:_alerts_fired", markDirty],
     ["change:_link", joinLink],
   ];
   for (const [name, fn] of listeners) model.on(name, fn);

@@ -24,6 +24,7 @@ from ._core.coerce import XKind
 from ._core.decode import UserFunction
 from ._core.pipeline import INTERNAL, ChartSpec
 from ._core.window import parse_window
+from ._export import standalone_page, write_page
 from ._feed import Feed, History, Transform, check_connection_options, ssl_context
 from ._orphans import current_cell
 from ._outbox import ChartState, Outbox, TokenBucket
@@ -570,6 +571,38 @@ class LiveChart(anywidget.AnyWidget):
     def _callback_failed(self, error: BaseException) -> None:
         self._data.note(ALERT_ERROR, f"an alert callback raised {type(error).__name__}: {error}")
 
+    # -- export --------------------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Save the chart as a standalone HTML page (`.html`): every point of its current
+        window, drawn by the same front end, with its styles and annotations. The page needs
+        no server, kernel or network: open it from the file. Returns the path written.
+
+        A PNG of the plot is saved from the chart's toolbar (its PNG button), in the browser:
+        the kernel cannot ask a view for its picture while the cell that asks is running.
+        """
+        target = Path(path)
+        suffix = target.suffix.lower()
+        if suffix == ".png":
+            raise ValueError(
+                "save() writes .html pages; for a PNG of the plot, use the PNG button in the "
+                "chart's toolbar (the picture is made by the browser)"
+            )
+        if suffix not in (".html", ".htm"):
+            raise ValueError(f"save() writes .html pages, not {suffix or 'files without a suffix'}")
+        state = {
+            name: value
+            for name, value in self.get_state().items()
+            if name not in ("_esm", "_css", "layout", "_dom_classes")
+        }
+        # The whole window, not the decimated snapshot kept for saved notebooks.
+        state["snapshot"] = snapshot_trait(self._data.snapshot(self._data.spec.window))
+        page = standalone_page(
+            state, _text(_asset("widget.js")), _text(_asset("widget.css")), self.title
+        )
+        write_page(target, page)
+        return target
+
     def unlink(self) -> None:
         """Take this chart out of its `link` group: its x axis moves on its own again."""
         self._write("_link", "")
@@ -723,6 +756,10 @@ _DEFAULTS = {
     name: parameter.default
     for name, parameter in inspect.signature(LiveChart.__init__).parameters.items()
 }
+
+
+def _text(asset: str | Path) -> str:
+    return asset.read_text(encoding="utf-8") if isinstance(asset, Path) else asset
 
 
 def _let_go(feed_ref: weakref.ref[Feed] | None, data: ChartData, owns_feed: bool) -> None:
