@@ -107,6 +107,8 @@ export class ViewState {
     this.whole = [0, 1];
     /** @type {[number, number]} the x range of the last picture */
     this.lastX = [0, 1];
+    /** @type {[number, number]} what following showed (or would have) in the last picture */
+    this.followRange = [0, 1];
     this.paused = false;
     /** @type {ViewSeries[] | null} the data shown while paused */
     this.frozen = null;
@@ -159,20 +161,23 @@ export class ViewState {
   }
 
   /**
-   * Zooms the x range of the last picture by `factor` (above 1 zooms out)
-   * around x = `at`. Zooming out stops at the whole window, and reaching it
-   * (when the newest data are in it) is following again.
+   * Zooms the x range shown by `factor` (above 1 zooms out) around x = `at`.
+   * Zooming out stops at the whole window: that is following again when
+   * following shows the whole window, else the whole window held still (a
+   * chart that follows its newest minute can still show all it keeps).
    * @param {number} factor
    * @param {number} at
    * @param {boolean} isTime
    */
   zoomBy(factor, at, isTime) {
-    const [a, b] = this.lastX;
+    // The zoom itself when there is one: wheel events may come faster than frames.
+    const [a, b] = this.zoom ?? this.lastX;
     const [w0, w1] = this.whole;
     let lo = at - (at - a) * factor;
     let hi = at + (b - at) * factor;
     if (factor > 1 && hi - lo >= w1 - w0) {
-      this.zoom = null;
+      const [f0, f1] = this.followRange;
+      this.zoom = f0 === w0 && f1 === w1 ? null : [w0, w1];
       return;
     }
     if (factor > 1) {
@@ -190,7 +195,7 @@ export class ViewState {
    * @param {boolean} isTime
    */
   panBy(fraction, isTime) {
-    const [a, b] = this.lastX;
+    const [a, b] = this.zoom ?? this.lastX;
     const [w0, w1] = this.whole;
     const width = b - a;
     let shift = width * fraction;
@@ -259,7 +264,8 @@ export class ViewState {
     }
     const whole = widenX(xExtent(view.map((s) => s.xs)), isTime);
     this.whole = whole;
-    const xRange = this.zoom ?? followed(view, whole, isTime, axes.follow);
+    this.followRange = followed(view, whole, isTime, axes.follow);
+    const xRange = this.zoom ?? this.followRange;
     this.lastX = xRange;
     // A ring's block summaries spare walking a long window; a frozen copy has none.
     const summaries = view.map(summariser);

@@ -190,8 +190,13 @@ describe("following a part of the window", () => {
     expect(state.zoom).toEqual([5, 20]);
     expect(state.picture(live1, false, { follow: { points: 3 } }).xRange).toEqual([5, 20]);
     state.zoomBy(2, 20, false);
-    expect(state.following).toBe(true);
-    expect(state.picture(live1, false).xRange).toEqual([0, 20]);
+    // The whole window, held: following would show only the newest points again.
+    expect(state.following).toBe(false);
+    expect(state.picture(live1, false, { follow: { points: 3 } }).xRange).toEqual([0, 20]);
+    state.zoomBy(2, 20, false);
+    expect(state.zoom).toEqual([0, 20]);
+    state.follow();
+    expect(state.picture(live1, false, { follow: { points: 3 } }).xRange).toEqual([10, 20]);
   });
 });
 
@@ -209,6 +214,17 @@ describe("wheel, pan and vertical zoom", () => {
     // Out near the start: slid back inside the window.
     state.zoomBy(3, 50, false);
     expect(state.zoom).toEqual([0, 75]);
+    // Out to the whole window, which following shows: following again.
+    state.zoomBy(2, 50, false);
+    expect(state.following).toBe(true);
+  });
+
+  it("zooms from the last zoom, not the last frame, when wheel events outrun frames", () => {
+    const state = new ViewState();
+    state.picture(live(ring([0, 100], [0, 1])), false);
+    state.zoomBy(0.5, 50, false);
+    state.zoomBy(0.5, 50, false);
+    expect(state.zoom).toEqual([37.5, 62.5]);
   });
 
   it("pans within the window", () => {

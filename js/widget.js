@@ -94,8 +94,20 @@ function sharedScheduler() {
 /** The store of every widget model in the page. */
 const stores = new StoreRegistry();
 
-/** The views of linked charts (livefeed.link), by link group. */
-const links = new LinkRegistry();
+/**
+ * The views of linked charts (livefeed.link), by link group. One for the whole
+ * page, kept on the global object: the widget manager may load this module once
+ * per model, and linked charts are different models.
+ * @type {LinkRegistry}
+ */
+const links = pageLinks();
+
+function pageLinks() {
+  const key = Symbol.for("livefeed.links");
+  const page = /** @type {Record<symbol, LinkRegistry | undefined>} */ (/** @type {unknown} */ (globalThis));
+  page[key] ??= new LinkRegistry();
+  return /** @type {LinkRegistry} */ (page[key]);
+}
 
 const now = () => performance.now();
 

@@ -6,12 +6,15 @@ Helpers the tests share (servers, the kernel driver, waiting, the browser harnes
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
 from livefeed import LiveChart
+from livefeed.demo import serve_in_thread
 
+from .support.env import livefeed_pythonpath
 from .support.kernels import Kernel, running_kernel
 
 
@@ -39,3 +42,21 @@ def kernel() -> Iterator[Kernel]:
     """A fresh ipykernel of this Python for each test: charts of one test cannot feed another's."""
     with running_kernel() as started:
         yield started
+
+
+@pytest.fixture
+def demo_env() -> Iterator[None]:
+    """The demo source, its address in LIVEFEED_DEMO_URL as the notebooks expect it (no path),
+    and this livefeed on the kernel's path; the environment is put back afterwards."""
+    with serve_in_thread() as handle:
+        env = {"LIVEFEED_DEMO_URL": handle.url(""), **livefeed_pythonpath()}
+        previous = {name: os.environ.get(name) for name in env}
+        os.environ.update(env)  # the kernel inherits the environment of this process
+        try:
+            yield
+        finally:
+            for name, value in previous.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value

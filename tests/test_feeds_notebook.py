@@ -6,9 +6,7 @@ the chart that recorded it."""
 from __future__ import annotations
 
 import json
-import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +14,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from livefeed.demo import SYMBOLS, serve_in_thread
-
-from .support.env import livefeed_pythonpath
+from livefeed.demo import SYMBOLS
 
 pytestmark = pytest.mark.kernel
 
@@ -55,24 +51,6 @@ print(_json.dumps({
     "replayed_points": len(replayed.data),
 }))
 """
-
-
-@pytest.fixture
-def demo_env() -> Iterator[None]:
-    """The demo source, its address in LIVEFEED_DEMO_URL as the notebooks expect it (no path),
-    and this livefeed on the kernel's path; the environment is put back afterwards."""
-    with serve_in_thread() as handle:
-        env = {"LIVEFEED_DEMO_URL": handle.url(""), **livefeed_pythonpath()}
-        previous = {name: os.environ.get(name) for name in env}
-        os.environ.update(env)  # the kernel inherits the environment of this process
-        try:
-            yield
-        finally:
-            for name, value in previous.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
 
 
 def _text(cell: Any) -> str:
