@@ -5,6 +5,7 @@
 /** @import { Theme } from "./theme.js" */
 import uPlot from "uplot";
 import { facet, faceted } from "./facets.js";
+import { zonedDate } from "./format.js";
 import { chartKind } from "./kinds/index.js";
 import { nearestIndex } from "./ranges.js";
 
@@ -30,6 +31,7 @@ export const ALERT_COLOR = "#dc2626";
  * @typedef {{
  *   kind?: string,
  *   log?: boolean,
+ *   tz?: string,
  *   annotations?: () => ReadonlyArray<Annotation>,
  *   markers?: () => ReadonlyArray<AlertMarker>,
  *   isTime: boolean,
@@ -46,7 +48,8 @@ export const ALERT_COLOR = "#dc2626";
  *   onHover: (x: number | null) => void,
  * }} ChartOptions
  *   kind: a name from kinds/index.js ("line" when not given), for the series
- *   that name none of their own; log: both y scales are logarithmic;
+ *   that name none of their own; log: both y scales are logarithmic; tz: the
+ *   zone of time labels, "local" (the default), "UTC" or an IANA name;
  *   annotations: what to draw over the series, read at every frame;
  *   onZoom: a horizontal drag chose an x range; onZoomY: a vertical drag chose
  *   a range of the left scale; onWheel: the wheel asks to zoom x by `factor`
@@ -147,6 +150,8 @@ export class Chart {
     const options = {
       mode: 2,
       ms: 1, // time x values are epoch milliseconds
+      // The same conversion the legend uses (format.js), so axis and legend agree.
+      tzDate: (ts) => zonedDate(ts, opts.tz),
       width: Math.max(1, opts.width),
       height: Math.max(1, opts.height),
       pxAlign: 0,

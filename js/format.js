@@ -20,17 +20,52 @@ function pad2(n) {
 }
 
 /**
- * An x value: local date and time with milliseconds for time axes, a number otherwise.
+ * An x value: date and time with milliseconds for time axes (in zone `tz`, the
+ * browser's own by default), a number otherwise.
  * @param {number} v
  * @param {boolean} isTime
+ * @param {string} [tz] the zone times are shown in (see zonedDate)
  */
-export function formatX(v, isTime) {
+export function formatX(v, isTime, tz = "local") {
   if (!isTime) return formatValue(v);
   if (!Number.isFinite(v)) return "–";
-  const d = new Date(v);
+  const d = zonedDate(v, tz);
   const date = `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
   const time = `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
   return `${date} ${time}.${String(d.getMilliseconds()).padStart(3, "0")}`;
+}
+
+/** @type {Map<string, Intl.DateTimeFormat>} */
+const zoneFormats = new Map();
+
+/**
+ * A Date whose local fields (getHours...) read the wall time of `ms` in zone
+ * `tz`: the time axis (uPlot's tzDate option) and the legend both read times
+ * through it, so they always agree. "local" is the browser's own zone.
+ * @param {number} ms epoch milliseconds
+ * @param {string} [tz] "local", "UTC" or an IANA zone name
+ */
+export function zonedDate(ms, tz = "local") {
+  if (!tz || tz === "local") return new Date(ms);
+  let format = zoneFormats.get(tz);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone: tz,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    zoneFormats.set(tz, format);
+  }
+  /** @type {Record<string, number>} */
+  const f = {};
+  for (const part of format.formatToParts(new Date(ms))) f[part.type] = Number(part.value);
+  const millis = ((ms % 1000) + 1000) % 1000;
+  return new Date(f.year, f.month - 1, f.day, f.hour, f.minute, f.second, millis);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatRate, formatSeconds, formatValue, formatX, pngName } from "./format.js";
+import { formatCount, formatRate, formatSeconds, formatValue, formatX, pngName, zonedDate } from "./format.js";
 
 describe("formatValue", () => {
   it("keeps six significant digits", () => {
@@ -56,5 +56,28 @@ describe("pngName", () => {
     expect(pngName("")).toBe("livefeed");
     expect(pngName("///")).toBe("livefeed");
     expect(pngName("x".repeat(200)).length).toBe(80);
+  });
+});
+
+describe("zonedDate and formatX in a zone", () => {
+  // 2026-12-01 23:30:05.250 UTC
+  const ms = Date.UTC(2026, 11, 1, 23, 30, 5, 250);
+
+  it("reads the wall time of the zone asked for", () => {
+    expect(formatX(ms, true, "UTC")).toBe("2026-12-01 23:30:05.250");
+    expect(formatX(ms, true, "Asia/Tokyo")).toBe("2026-12-02 08:30:05.250");
+    expect(formatX(ms, true, "America/New_York")).toBe("2026-12-01 18:30:05.250");
+    // Summer time in New York: four hours behind, not five.
+    expect(formatX(Date.UTC(2026, 6, 1, 12, 0, 0, 0), true, "America/New_York")).toBe("2026-07-01 08:00:00.000");
+  });
+
+  it("gives the browser's own time for local", () => {
+    const d = new Date(ms);
+    expect(zonedDate(ms, "local").getHours()).toBe(d.getHours());
+    expect(zonedDate(ms).getTime()).toBe(ms);
+  });
+
+  it("keeps the milliseconds of times before 1970", () => {
+    expect(formatX(-1, true, "UTC")).toBe("1969-12-31 23:59:59.999");
   });
 });

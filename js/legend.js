@@ -96,14 +96,15 @@ export class Legend {
    * @param {LegendSeries[]} series the same list last given to setSeries
    * @param {number | null} hoverX
    * @param {boolean} isTime
+   * @param {string} [tz] the zone of times (see format.js zonedDate)
    */
-  update(series, hoverX, isTime) {
+  update(series, hoverX, isTime, tz = "local") {
     const values = legendValues(series, hoverX);
     for (let i = 0; i < values.length && i < this._values.length; i++) {
       const t = formatValue(values[i]);
       if (this._values[i].data !== t) this._values[i].data = t;
     }
-    const label = hoverX == null ? "" : `at ${formatX(hoverX, isTime)}`;
+    const label = hoverX == null ? "" : `at ${formatX(hoverX, isTime, tz)}`;
     if (this.cursor.textContent !== label) this.cursor.textContent = label;
   }
 }

@@ -58,6 +58,7 @@ import { plotHeightOf, plotKey, ViewState } from "./viewstate.js";
  *   _annotations: Annotation[],
  *   _follow: import("./viewstate.js").Follow,
  *   _link: string,
+ *   _tz: string,
  *   _alerts_fired: import("./chart.js").AlertMarker[],
  *   layout: unknown,
  *   _dom_classes: string[],
@@ -245,6 +246,8 @@ function render({ model, el }) {
   let plotWidth = -1;
   /** @type {Theme | null} */
   let theme = null;
+  /** The view is in or near the visible part of the page (see the IntersectionObserver). */
+  let onScreen = true;
 
   const setAttr = (/** @type {string} */ name, /** @type {unknown} */ value) => {
     const v = String(value);
@@ -312,8 +315,9 @@ function render({ model, el }) {
       yLabel: model.get("y_label"),
       log,
     });
-    // The chart's kind enters the key too: uPlot takes paths when the plot is made.
-    const kindKey = `${key}|${model.get("_kind")}`;
+    // The chart's kind and zone enter the key too: uPlot takes them when the plot is made.
+    const tz = String(model.get("_tz") || "local");
+    const kindKey = `${key}|${model.get("_kind")}|${tz}`;
     if (kindKey !== chartKey) {
       chartKey = kindKey;
       chart?.destroy();
@@ -323,6 +327,7 @@ function render({ model, el }) {
         chart = new Chart(plot, view, {
           kind: String(model.get("_kind") || "line"),
           log,
+          tz,
           annotations: () => model.get("_annotations") ?? [],
           markers: () => model.get("_alerts_fired") ?? [],
           isTime: time,
@@ -351,7 +356,7 @@ function render({ model, el }) {
           onFollow: follow,
           onHover: (x) => {
             hoverX = x;
-            legend.update(shown, hoverX, isTime());
+            legend.update(shown, hoverX, isTime(), tz);
           },
         });
       }
@@ -364,6 +369,13 @@ function render({ model, el }) {
       fixed: model.get("_y_range") ?? [],
       follow: model.get("_follow") ?? {},
     });
+    const hidden = JSON.stringify(view.filter((s) => s.visible === false).map((s) => s.name));
+    if (!onScreen) {
+      // Out of sight: nothing is drawn (the frame's cost is the picture's ranges), but the
+      // attributes still say what the view would show; coming into sight draws at once.
+      publish({ ...state.attributes(picture, frames, chart !== null), hidden });
+      return;
+    }
     if (chart) {
       chart.resize(width, plotHeight());
       chart.draw(
@@ -375,11 +387,11 @@ function render({ model, el }) {
       );
     }
     shown = view;
-    legend.update(view, hoverX, time);
+    legend.update(view, hoverX, time, tz);
     frames += 1;
     publish({
       ...state.attributes(picture, frames, chart !== null),
-      hidden: JSON.stringify(view.filter((s) => s.visible === false).map((s) => s.name)),
+      hidden,
       annotations: String(chart ? chart.annotationsDrawn : 0),
       "alert-markers": String(chart ? chart.markersDrawn : 0),
     });
@@ -532,6 +544,7 @@ function render({ model, el }) {
     ["change:_follow", markDirty],
     ["change:_alerts_fired", markDirty],
     ["change:_link", joinLink],
+    ["change:_tz", markDirty],
   ];
   for (const [name, fn] of listeners) model.on(name, fn);
 
@@ -541,6 +554,19 @@ function render({ model, el }) {
     markDirty();
   });
   resizeObserver.observe(plot);
+
+  // A dashboard of many charts draws only those in sight (and a screen's height around them,
+  // so that scrolling finds them drawn).
+  const visibility = new IntersectionObserver(
+    (entries) => {
+      const visible = entries[entries.length - 1].isIntersecting;
+      if (visible === onScreen) return;
+      onScreen = visible;
+      if (visible) markDirty();
+    },
+    { rootMargin: "100% 0px" },
+  );
+  visibility.observe(root);
 
   // JupyterLab switches themes by changing attributes on <body> (other front ends
   // by changing its class); canvas colours come from CSS variables, so read them
@@ -564,6 +590,7 @@ function render({ model, el }) {
     unsubscribe();
     release();
     resizeObserver.disconnect();
+    visibility.disconnect();
     themeObserver.disconnect();
     for (const [name, fn] of listeners) model.off(name, fn);
     chart?.destroy();

@@ -248,3 +248,18 @@ def test_link_puts_charts_in_one_group_and_unlink_takes_one_out(charts: list[Liv
         link(a)
     with pytest.raises(TypeError, match="takes LiveCharts"):
         link(a, "b")  # type: ignore[arg-type]
+
+
+def test_tz_is_local_by_default_and_takes_utc_or_a_zone_name(charts: list[LiveChart]) -> None:
+    chart = LiveChart(None)
+    charts.append(chart)
+    assert chart.tz == "local"
+    chart.tz = "UTC"
+    assert chart.get_state()["_tz"] == "UTC"
+    chart.tz = "Asia/Tokyo"
+    assert chart.tz == "Asia/Tokyo"
+    with pytest.raises(ValueError, match="not a time zone"):
+        chart.tz = "Mars/Olympus"
+    with pytest.raises(TypeError, match="IANA zone name"):
+        LiveChart(None, tz=9)  # type: ignore[arg-type]
+    assert chart.tz == "Asia/Tokyo"

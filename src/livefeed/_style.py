@@ -222,3 +222,22 @@ def parse_follow(follow: object) -> dict[str, float]:
     if isinstance(follow, bool):
         raise TypeError(f"follow must be a number of points or a time span, not {follow!r}")
     return {"ms": span_ms(follow, "follow")}
+
+
+def check_tz(tz: object) -> str:
+    """The `tz=` option: "local" (the browser's zone), "UTC", or an IANA zone name such as
+    "Europe/Paris" (checked against this machine's zone database)."""
+    if not isinstance(tz, str) or not tz:
+        raise TypeError(f"tz must be 'local', 'UTC' or an IANA zone name, not {tz!r}")
+    if tz in ("local", "UTC"):
+        return tz
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"tz={tz!r} is not a time zone: give 'local', 'UTC' or an IANA name such as "
+            "'Europe/Paris'"
+        ) from None
+    return tz

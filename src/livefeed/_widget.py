@@ -36,6 +36,7 @@ from ._style import (
     check_color,
     check_kind,
     check_number,
+    check_tz,
     check_y_range_scale,
     check_y_scale,
     label_text,
@@ -142,6 +143,7 @@ class LiveChart(anywidget.AnyWidget):
     _follow = traitlets.Dict().tag(sync=True)
     _link = traitlets.Unicode("").tag(sync=True)  # a link group shared by linked charts
     _alerts_fired: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    _tz = traitlets.Unicode("local").tag(sync=True)
 
     def __init__(
         self,
@@ -160,6 +162,7 @@ class LiveChart(anywidget.AnyWidget):
         y_scale: YScale = "linear",
         y_range: tuple[float | None, float | None] | None = None,
         follow: int | str | timedelta | None = None,
+        tz: str = "local",
         subscribe: object = None,
         headers: Mapping[str, str] | None = None,
         decode: str | UserFunction = "json",
@@ -209,6 +212,7 @@ class LiveChart(anywidget.AnyWidget):
         bounds = parse_y_range(y_range)
         check_y_range_scale(bounds, scale)
         following = parse_follow(follow)
+        zone = check_tz(tz)
         if "ms" in following and x_type == "number":
             raise ValueError("follow is a time span, but x_type='number': give a number of points")
         y_fields = (y,) if isinstance(y, str) else tuple(y)
@@ -273,6 +277,7 @@ class LiveChart(anywidget.AnyWidget):
             _y_scale=scale,
             _y_range=bounds,
             _follow=following,
+            _tz=zone,
         )
         self._next_annotation = 1
         self._next_alert = 1
@@ -442,6 +447,16 @@ class LiveChart(anywidget.AnyWidget):
         if "ms" in following and self.x_kind == "number":
             raise ValueError("follow is a time span, but the x axis holds numbers")
         self._write("_follow", following)
+
+    @property
+    def tz(self) -> str:
+        """The zone of the time axis' labels and the legend's times: "local" (the browser's, the
+        default), "UTC" or an IANA name. Settable. `data` is always in UTC."""
+        return self._tz
+
+    @tz.setter
+    def tz(self, tz: str) -> None:
+        self._write("_tz", check_tz(tz))
 
     @property
     def annotations(self) -> list[dict[str, Any]]:

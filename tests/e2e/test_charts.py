@@ -76,6 +76,9 @@ CELLS = [
     'noted.mark(12, "deploy")\nnoted',
     'alarmed = LiveChart(None, x="t", y="v", x_type="number", height=200)\n'
     'alarmed.alert("v", above=100, callback=fired.append)\nalarmed',
+    'zoned = LiveChart(None, x="t", y="v", tz="Asia/Tokyo", height=200)\n'
+    "zoned.push({'t': pd.date_range('2026-01-01T00:00Z', periods=11, freq='1s'),"
+    " 'v': [float(i) for i in range(11)]})\nzoned",
 ]
 
 # Whether a probe point is painted in the series' colour (blue, the palette's first), within
@@ -105,7 +108,9 @@ PROBE_JS = r"""([root, probes]) => {
 
 @pytest.fixture(scope="module")
 def notebook(page: Page, lab_server: LabServer, save_widget_state: None) -> Iterator[Notebook]:
-    names = ", ".join([*KINDS, "axes", "logged", "fixed", "left", "right", "noted", "alarmed"])
+    names = ", ".join(
+        [*KINDS, "axes", "logged", "fixed", "left", "right", "noted", "alarmed", "zoned"]
+    )
     closing = f"for c in [{names}]: c.stop()"
     with running_notebook(page, lab_server, "charts.ipynb", CELLS, closing=closing) as nb:
         yield nb
@@ -115,6 +120,11 @@ def _drawn(notebook: Notebook, name: str, points: int) -> Locator:
     view = named_chart_view(notebook, name)
     wait_for_points(view, points, what=f"the {name} chart")
     view.scroll_into_view_if_needed()
+    # A view out of sight draws nothing: wait for a frame drawn in sight (its attributes).
+    wait_for(
+        lambda: view.get_attribute("data-livefeed-annotations") is not None,
+        what=f"the {name} chart drawn in sight",
+    )
     return view
 
 
@@ -224,6 +234,7 @@ def test_annotations_are_drawn_saved_and_come_back_after_a_reload(
     view = _drawn(notebook, "noted", 30)
     wait_for(lambda: count(view, "annotations") == 3, what="three annotations")
     notebook.run_cell("noted.remove_annotation(noted.annotations[1]['id'])")
+    view = _drawn(notebook, "noted", 30)  # back in sight, where annotations are drawn
     wait_for(lambda: count(view, "annotations") == 2, what="two annotations")
     notebook.save()
     saved = json.loads((lab_server.root_dir / notebook.path).read_text())
@@ -249,6 +260,7 @@ def test_an_alert_marks_the_point_and_calls_back_while_the_cell_runs(
         "    time.sleep(0.1)\n"
         "time.sleep(3)\nprint('done', len(fired))"
     )
+    view.scroll_into_view_if_needed()  # the new cell took the notebook to its end
     readings = readings_while_running(notebook, cell_id, [view], run=run, done="done")
     marked = [r[0] for r in readings if r[0].get("alert-markers") == "1"]
     assert marked, f"no marker drawn while the cell ran: {readings[-1:]}"
@@ -295,3 +307,47 @@ def test_a_saved_page_draws_the_window_from_a_file(
         assert offline.locator(".livefeed-title").inner_text() == "noted"
     finally:
         offline.close()
+
+
+def test_times_read_in_the_zone_asked_for(page: Page, notebook: Notebook) -> None:
+    view = _drawn(notebook, "zoned", 11)
+    box = view.locator(".u-over").bounding_box()
+    assert box is not None
+    # The pointer at the plot's right edge: the newest point, 00:00:10 UTC, is 09:00:10 in Tokyo.
+    page.mouse.move(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2)
+    label = view.locator(".livefeed-legend-x")
+    wait_for(lambda: label.inner_text().startswith("at 2026-01-01 09:00:"), what="Tokyo time")
+    notebook.run_cell('zoned.tz = "UTC"')
+    view = _drawn(notebook, "zoned", 11)
+    page.mouse.move(box["x"] + 1, box["y"] + box["height"] / 2)
+    box = view.locator(".u-over").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2)
+    wait_for(lambda: label.inner_text().startswith("at 2026-01-01 00:00:"), what="UTC time")
+
+
+def test_a_chart_out_of_sight_is_not_drawn_until_it_comes_back(
+    page: Page, notebook: Notebook
+) -> None:
+    first = named_chart_view(notebook, "line")
+    # Running a cell scrolls the notebook to its end, far below the first chart.
+    notebook.run_cell(
+        "line.push({'t': [21, 22], 'v': [2.0, 8.0]})\nzoned.push({'t': "
+        "pd.Timestamp('2026-01-01T00:00:11Z'), 'v': 11.0})"
+    )
+    last = _drawn(notebook, "zoned", 12)
+    height = page.viewport_size["height"] if page.viewport_size else 800
+    box = first.bounding_box()
+    assert box is None or box["y"] + box["height"] < -height, f"still in sight: {box}"
+    frames = count(first, "frames")
+    # Both pushes went out in the same tick: once the last chart drew its point, the first
+    # chart had its own, and drew nothing.
+    notebook.run_cell(
+        "line.push({'t': 23, 'v': 2.0})\n"
+        "zoned.push({'t': pd.Timestamp('2026-01-01T00:00:12Z'), 'v': 12.0})"
+    )
+    wait_for_points(last, 13, what="the chart in sight")
+    assert count(first, "frames") == frames
+    first.scroll_into_view_if_needed()
+    wait_for(lambda: count(first, "frames") > frames, what="a frame once in sight")
+    wait_for_points(first, 24, what="the first chart")
