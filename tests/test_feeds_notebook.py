@@ -5,21 +5,17 @@ the chart that recorded it."""
 
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
-from typing import Any
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from livefeed.demo import SYMBOLS
+
+from .support.executed import run_example
 
 pytestmark = pytest.mark.kernel
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "feeds.ipynb"
-CELL_TIMEOUT = 60  # seconds; against hangs only
 BUDGET = 30.0  # seconds the notebook's cells may take together, kernel start-up excluded
 
 # Appended to the notebook in memory: reads what the notebook's objects hold once it has run.
@@ -53,39 +49,11 @@ print(_json.dumps({
 """
 
 
-def _text(cell: Any) -> str:
-    return "".join(out.get("text", "") for out in cell.outputs if out.output_type == "stream")
-
-
 @pytest.mark.timeout(240)
 @pytest.mark.usefixtures("demo_env")
 def test_feeds_notebook_runs_by_itself_and_does_what_it_says(tmp_path: Path) -> None:
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    assert all(cell.outputs == [] for cell in notebook.cells if cell.cell_type == "code"), (
-        "the notebook is saved without outputs"
-    )
-    notebook.cells.append(nbformat.v4.new_code_cell(CHECKS))
-    client = NotebookClient(
-        notebook,
-        timeout=CELL_TIMEOUT,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(tmp_path)}},
-    )
-    with client.setup_kernel():
-        started = time.monotonic()
-        for index, cell in enumerate(notebook.cells):
-            client.execute_cell(cell, index)
-        elapsed = time.monotonic() - started
-    errors = [
-        out
-        for cell in notebook.cells
-        if cell.cell_type == "code"
-        for out in cell.outputs
-        if out.output_type == "error"
-    ]
-    assert errors == []
+    facts, elapsed = run_example(NOTEBOOK, CHECKS, tmp_path)
     assert elapsed < BUDGET, f"the notebook took {elapsed:.1f} s"
-    facts = json.loads(_text(notebook.cells[-1]))
 
     # One feed, one connection, three charts of it (prices, volumes, the window), with history.
     assert facts["ticker_charts"] == 3
