@@ -41,6 +41,10 @@ print(_json.dumps({
     "recorded": recording.stats["recorded"],
     "live_messages": live.stats["messages"],
     "replayed_messages": replayed.stats["messages"],
+    "replay_feed": {
+        key: replayed.feed.stats[key] for key in ("messages", "records", "errors", "last_error")
+    },
+    "recording_bytes": path.stat().st_size,
     "same_data": bool(
         replayed.data.reset_index(drop=True).equals(live.data.reset_index(drop=True))
     ),
@@ -74,6 +78,9 @@ def test_feeds_notebook_runs_by_itself_and_does_what_it_says(tmp_path: Path) -> 
 
     # The replay ends with exactly the data of the chart that watched the recording.
     assert facts["recorded"] >= 100
-    assert facts["replayed_messages"] == facts["live_messages"] == facts["recorded"]
+    # On failure, the replay feed's own counters and the file's size tell a recording that was
+    # not written from frames that were read but not delivered.
+    replay = (facts["replay_feed"], facts["recording_bytes"])
+    assert facts["replayed_messages"] == facts["live_messages"] == facts["recorded"], replay
     assert facts["same_data"] is True
     assert facts["replayed_points"] >= 100
