@@ -183,6 +183,12 @@ class ChartData:
             x, series, y = pipeline.columns()
             return Columns(x, series, y, list(pipeline.names), pipeline.x_axis.kind == "time")
 
+    def bars(self) -> tuple[F64, list[str], I64, dict[str, F64]]:
+        """A candle chart's bars, one row per bar (see `Pipeline.bars`), read in one locked
+        step."""
+        with self._lock:
+            return self._pipeline.bars()
+
     @property
     def x_kind(self) -> XKind:
         """The x axis: "auto" until the first x value decides it, then "time" or "number".

@@ -21,8 +21,8 @@ def snapshot_trait(snapshot: Snapshot) -> dict[str, Any]:
         return {}
     return {
         "seq": snapshot.seq,
-        "series": [[series, name] for series, name in snapshot.series],
-        "segments": [[series, count] for series, count in snapshot.segments],
+        "series": [list(entry) for entry in snapshot.series],
+        "segments": [list(segment) for segment in snapshot.segments],
         "x": le_bytes(snapshot.x),
         "y": le_bytes(snapshot.y),
     }

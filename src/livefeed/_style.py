@@ -16,12 +16,15 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ._core.coerce import ValueProblem, datetime64_ms, datetime_ms, parse_iso
+from ._core.coerce import ValueProblem, XKind, datetime64_ms, datetime_ms, parse_iso
 from ._core.pipeline import MAX_WINDOW
 from ._core.window import span_ms
 
 KINDS = ("line", "step", "scatter", "area", "bars")
 """The kinds a chart (or one of its series) can be drawn as; the first is the default."""
+
+CANDLES = "candles"
+"""The kind of a chart of bars built from ticks: chosen when the chart is made, with `bar=`."""
 
 YScale = Literal["linear", "log"]
 Y_SCALES: tuple[YScale, ...] = ("linear", "log")
@@ -50,6 +53,44 @@ def check_kind(kind: object, role: str = "kind") -> str:
     if not isinstance(kind, str) or kind not in KINDS:
         raise ValueError(f"{role} must be one of {', '.join(map(repr, KINDS))}, not {kind!r}")
     return kind
+
+
+def parse_bar(kind: str, bar: object, volume: object, x_type: XKind) -> tuple[float | None, XKind]:
+    """The bar width of a candle chart in x units (None for other kinds) and the x type it
+    needs. `bar` is a time span ("1min", "5s", a timedelta: bars of a time axis, which it makes
+    "time") or a positive number (bars of a number axis, which it makes "number"). `bar=` and
+    `volume=` belong to `kind="candles"`, which needs `bar=`."""
+    if kind != CANDLES:
+        if bar is not None or volume is not None:
+            given = "bar=" if bar is not None else "volume="
+            raise ValueError(f'{given} belongs to kind="candles", not kind={kind!r}')
+        return None, x_type
+    if bar is None:
+        raise ValueError('kind="candles" needs bar=, the width of a bar (such as "1min")')
+    if isinstance(bar, numbers.Real) and not isinstance(bar, bool):
+        width = float(bar)
+        if not 0 < width < math.inf:
+            raise ValueError(f"bar must be a positive, finite width, not {bar!r}")
+        if x_type == "time":
+            raise ValueError("bars of a time axis are a span of time: give bar='1min' or such")
+        return width, "number"
+    width = span_ms(bar, "bar")
+    if x_type == "number":
+        raise ValueError(f"bar={bar!r} is a span of time, but x_type='number': give a number")
+    return width, "time"
+
+
+def styles_for_kind(kind: str, styles: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """`styles` (checked by `series_styles`), or ValueError when one names a kind on a candle
+    chart, whose series are all candles."""
+    if kind == CANDLES:
+        for name, style in styles.items():
+            if "kind" in style:
+                raise ValueError(
+                    f"series[{name!r}] kind: a candle chart draws every series as candles "
+                    "(and their volumes as bars)"
+                )
+    return styles
 
 
 def check_y_scale(scale: object) -> YScale:

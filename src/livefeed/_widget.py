@@ -32,6 +32,7 @@ from ._runtime import get_runtime
 from ._snapshot import SNAPSHOT_POINTS, snapshot_trait
 from ._sources import PushSource, Reconnect
 from ._style import (
+    CANDLES,
     YScale,
     check_color,
     check_kind,
@@ -40,10 +41,12 @@ from ._style import (
     check_y_range_scale,
     check_y_scale,
     label_text,
+    parse_bar,
     parse_follow,
     parse_y_range,
     series_style,
     series_styles,
+    styles_for_kind,
     x_position,
 )
 from ._wire import encode, is_sync_request
@@ -144,6 +147,7 @@ class LiveChart(anywidget.AnyWidget):
     _link = traitlets.Unicode("").tag(sync=True)  # a link group shared by linked charts
     _alerts_fired: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     _tz = traitlets.Unicode("local").tag(sync=True)
+    _bar_ms = traitlets.Float(0.0).tag(sync=True)  # a candle chart's bar width; 0: not one
 
     def __init__(
         self,
@@ -158,6 +162,8 @@ class LiveChart(anywidget.AnyWidget):
         height: int = 300,
         x_type: XKind = "auto",
         kind: str = "line",
+        bar: str | timedelta | float | None = None,
+        volume: str | None = None,
         series: Mapping[str, Mapping[str, Any]] | None = None,
         y_scale: YScale = "linear",
         y_range: tuple[float | None, float | None] | None = None,
@@ -206,8 +212,10 @@ class LiveChart(anywidget.AnyWidget):
             raise ValueError(f"x_type must be 'auto', 'time' or 'number', not {x_type!r}")
         if type(height) is not int or height < 1:
             raise ValueError(f"height must be a positive number of pixels, not {height!r}")
-        kind = check_kind(kind)
-        styles = series_styles(series)
+        if kind != CANDLES:
+            kind = check_kind(kind)
+        bar_width, x_type = parse_bar(kind, bar, volume, x_type)
+        styles = styles_for_kind(kind, series_styles(series))
         scale = check_y_scale(y_scale)
         bounds = parse_y_range(y_range)
         check_y_range_scale(bounds, scale)
@@ -225,6 +233,8 @@ class LiveChart(anywidget.AnyWidget):
             x_type=x_type,
             span_ms=span_ms,
             log_y=scale == "log",
+            bar=bar_width,
+            volume=volume,
         )
         # A URL's feed checks its options itself; without one they are still checked, so that
         # a wrong value is named as such rather than as an option given in the wrong place.
@@ -278,6 +288,7 @@ class LiveChart(anywidget.AnyWidget):
             _y_range=bounds,
             _follow=following,
             _tz=zone,
+            _bar_ms=bar_width or 0.0,
         )
         self._next_annotation = 1
         self._next_alert = 1
@@ -351,16 +362,30 @@ class LiveChart(anywidget.AnyWidget):
         Rows are sorted by x; rows of equal x by series (in the order the series appeared), then
         by arrival. `x` is a UTC datetime column on a time axis, float otherwise; NaN values are
         gaps.
+
+        A candle chart has one row per bar instead: `x` (the bar's start), `series`, `open`,
+        `high`, `low`, `close`, and `volume` when the chart was given `volume=` (NaN for a bar
+        without one). Rows are sorted by x, then by series.
         """
         import pandas as pd
 
+        if self._kind == CANDLES:
+            bar_x, families, codes, table = self._data.bars()
+            bars: pd.DataFrame = pd.DataFrame(
+                {
+                    "x": _x_column(bar_x, self._data.x_kind == "time"),
+                    "series": pd.Categorical.from_codes(
+                        codes, categories=pd.Index(families, dtype=object)
+                    ),
+                    **table,
+                }
+            )
+            return bars
         x, series, y, names, is_time = self._data.columns()
-        x_column: Any = x
-        if is_time:
-            # Through microseconds: pandas' own ms conversion overflows past the year 2262.
-            x_column = pd.DatetimeIndex((x * 1000).astype("datetime64[us]")).tz_localize("UTC")
         labels = pd.Categorical.from_codes(series, categories=pd.Index(names, dtype=object))
-        frame: pd.DataFrame = pd.DataFrame({"x": x_column, "series": labels, "value": y})
+        frame: pd.DataFrame = pd.DataFrame(
+            {"x": _x_column(x, is_time), "series": labels, "value": y}
+        )
         return frame
 
     def push(self, rows: Rows) -> None:
@@ -389,6 +414,11 @@ class LiveChart(anywidget.AnyWidget):
 
     @kind.setter
     def kind(self, kind: str) -> None:
+        if CANDLES in (kind, self._kind):
+            raise ValueError(
+                'a candle chart holds bars, other charts points: kind="candles" is chosen when '
+                "the chart is made (with bar=), and kept"
+            )
         value = check_kind(kind)
         self._write("_kind", value)
 
@@ -400,14 +430,14 @@ class LiveChart(anywidget.AnyWidget):
 
     @series.setter
     def series(self, series: Mapping[str, Mapping[str, Any]] | None) -> None:
-        self._write("_series", series_styles(series))
+        self._write("_series", styles_for_kind(self._kind, series_styles(series)))
 
     def style(self, name: str, **options: Any) -> None:
         """Change series `name`'s style: `color`, `width`, `dash`, `axis` ("left" or "right"),
         `visible`, `kind`; options not given keep their value. The series need not exist yet."""
         if not isinstance(name, str):
             raise TypeError(f"a series name is a string, not {name!r}")
-        changed = series_style(name, options)
+        changed = styles_for_kind(self._kind, {name: series_style(name, options)})[name]
 
         def merge() -> None:
             styles = self.series
@@ -775,6 +805,16 @@ _DEFAULTS = {
 
 def _text(asset: str | Path) -> str:
     return asset.read_text(encoding="utf-8") if isinstance(asset, Path) else asset
+
+
+def _x_column(x: Any, is_time: bool) -> Any:
+    """x as `data` gives it: UTC datetimes on a time axis, the floats otherwise."""
+    if not is_time:
+        return x
+    import pandas as pd
+
+    # Through microseconds: pandas' own ms conversion overflows past the year 2262.
+    return pd.DatetimeIndex((x * 1000).astype("datetime64[us]")).tz_localize("UTC")
 
 
 def _let_go(feed_ref: weakref.ref[Feed] | None, data: ChartData, owns_feed: bool) -> None:

@@ -9,7 +9,7 @@ from typing import Literal, TypedDict, TypeGuard
 
 import numpy as np
 
-from ._core.batch import Batch, PointsKind
+from ._core.batch import Batch, PointsKind, Segment, SeriesEntry
 from ._core.ring import F64
 
 
@@ -18,8 +18,8 @@ class PointsMessage(TypedDict):
 
     type: PointsKind
     seq: int
-    series: list[tuple[int, str]]
-    segments: list[tuple[int, int]]
+    series: list[SeriesEntry]
+    segments: list[Segment]
 
 
 class SyncRequest(TypedDict):

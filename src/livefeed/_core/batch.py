@@ -10,6 +10,12 @@ from .ring import F64
 
 PointsKind = Literal["batch", "reset"]
 
+# A series named: (id, name), or (id, family name, role) in a candle chart.
+SeriesEntry = tuple[int, str] | tuple[int, str, str]
+# A run of one series' points: (id, count), or (id, count, 1) when the first point replaces the
+# series' newest point in the browser (see docs/protocol.md, "Candle charts").
+Segment = tuple[int, int] | tuple[int, int, int]
+
 
 @dataclass(frozen=True)
 class Batch:
@@ -21,15 +27,15 @@ class Batch:
 
     kind: PointsKind
     seq: int
-    series: list[tuple[int, str]]
-    segments: list[tuple[int, int]]
+    series: list[SeriesEntry]
+    segments: list[Segment]
     x: F64
     y: F64
     coalesced: int = 0
     points: int = field(init=False)
 
     def __post_init__(self) -> None:
-        if len(self.x) != len(self.y) or sum(n for _, n in self.segments) != len(self.x):
+        if len(self.x) != len(self.y) or sum(s[1] for s in self.segments) != len(self.x):
             raise ValueError("segments must add up to the lengths of x and y")
         object.__setattr__(self, "points", len(self.x))
 
@@ -43,7 +49,7 @@ class Snapshot:
     """
 
     seq: int
-    series: list[tuple[int, str]]
-    segments: list[tuple[int, int]]
+    series: list[SeriesEntry]
+    segments: list[Segment]
     x: F64
     y: F64

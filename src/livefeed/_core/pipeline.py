@@ -19,7 +19,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .alerts import Alerts
-from .batch import Batch, Snapshot
+from .bars import OHLC, BarRing
+from .batch import Batch, Segment, SeriesEntry, Snapshot
 from .coerce import (
     BAD_TIME,
     NON_FINITE,
@@ -111,6 +112,11 @@ class ChartSpec:
 
     `log_y` says the chart draws y on a log scale, where values ≤ 0 have no place: they are kept
     (the data stays what was sent) and counted in `Pipeline.log_gaps`.
+
+    `bar` (a positive number of x units, milliseconds on a time axis; None for none) makes a
+    candle chart: the one y field's values are ticks, folded into open/high/low/close bars of that
+    width (see `bars.BarRing`), and `window` and `span_ms` count bars. `volume` names a field
+    whose values are summed per bar beside them; it needs `bar`.
     """
 
     y: tuple[str, ...]
@@ -120,6 +126,8 @@ class ChartSpec:
     x_type: XKind = "auto"
     span_ms: float | None = None
     log_y: bool = False
+    bar: float | None = None
+    volume: str | None = None
 
     def __post_init__(self) -> None:
         y: object = self.y
@@ -137,6 +145,7 @@ class ChartSpec:
             _check_name("x", self.x)
         if self.group_by is not None:
             _check_name("group_by", self.group_by)
+        self._check_bars(fields)
         window: object = self.window
         if isinstance(window, bool) or not isinstance(window, numbers.Integral):
             raise TypeError(f"window must be a whole number of points (an int), not {window!r}")
@@ -167,6 +176,32 @@ class ChartSpec:
         # Decided now rather than by the first x value, which might be a small number.
         object.__setattr__(self, "x_type", "time")
 
+    def _check_bars(self, fields: tuple[str, ...]) -> None:
+        bar: object = self.bar
+        if bar is None:
+            if self.volume is not None:
+                raise ValueError("volume= belongs to candles: give bar= as well")
+            return
+        if isinstance(bar, bool) or not isinstance(bar, numbers.Real):
+            raise TypeError(f"bar must be a number of x units, not {bar!r}")
+        if not 0 < float(bar) < math.inf:
+            raise ValueError(f"bar must be a positive, finite width, not {bar}")
+        object.__setattr__(self, "bar", float(bar))
+        if len(fields) != 1:
+            raise ValueError(
+                f"candles are built from one field of prices: y names {len(fields)} "
+                "(use group_by= for one candle series per instrument)"
+            )
+        if self.volume is not None:
+            _check_name("volume", self.volume)
+            if self.volume in fields or self.volume == self.x:
+                raise ValueError(f"volume names {self.volume!r}, which is already x or y")
+
+    @property
+    def candles(self) -> bool:
+        """Whether this chart builds bars from ticks (`bar` is given)."""
+        return self.bar is not None
+
 
 class Pipeline:
     """Turns messages into points held per series, and hands out what the browser has not seen.
@@ -195,13 +230,18 @@ class Pipeline:
         self.x_axis = XAxis("time" if spec.x is None else spec.x_type)
         self._x_get = None if spec.x is None else compile_path(spec.x)
         self._group_get = None if spec.group_by is None else compile_path(spec.group_by)
-        self._y_gets = [(name, compile_path(name)) for name in spec.y]
-        fields = [*spec.y] if spec.x is None else [spec.x, *spec.y]
+        y_fields = [*spec.y] if spec.volume is None else [*spec.y, spec.volume]
+        # The fields read as y: the y fields, and a candle chart's volume field.
+        self._y_fields = tuple(y_fields)
+        self._y_gets = [(name, compile_path(name)) for name in y_fields]
+        fields = y_fields if spec.x is None else [spec.x, *y_fields]
         self._columnar = spec.group_by is None and not any("." in name for name in fields)
         self._series_ids: dict[tuple[str, str], int] = {}
         self._labels: set[str] = set()
         self.names: list[str] = []
-        self.rings: list[SeriesRing] = []
+        self.rings: list[SeriesRing | BarRing] = []
+        # Series whose points no alert reads (the volumes of a candle chart).
+        self._unwatched: set[int] = set()
         self._announced = 0  # series ids below this were named in a batch or reset already
         self._order = 0
         # While history is taken: per series (by id), the x at or below which points are skipped.
@@ -386,7 +426,11 @@ class Pipeline:
                         self.points += 1
                         if y <= 0 and self.spec.log_y:
                             self.log_gaps += 1
-                        if self.alerts is not None and self._floors is None:
+                        if (
+                            self.alerts is not None
+                            and self._floors is None
+                            and series not in self._unwatched
+                        ):
                             self.alerts.check(self.names[series], (x,), (y,))
                     else:
                         self._too_old(series, 1)
@@ -419,7 +463,7 @@ class Pipeline:
                 order = np.asarray(order, dtype=np.int64)[kept]
                 in_order = bool(in_order)  # a subset of points in x order stays in order
         ring = self.rings[series]
-        if self.alerts is not None and floors is None:
+        if self.alerts is not None and floors is None and series not in self._unwatched:
             self.alerts.check(self.names[series], x, y)
         if self.spec.log_y:
             self.log_gaps += int(np.count_nonzero(np.asarray(y, dtype=np.float64) <= 0))
@@ -433,6 +477,15 @@ class Pipeline:
 
     def _too_old(self, series: int, count: int) -> None:
         window = self.spec.window
+        if self.spec.bar is not None:
+            what = "a tick" if count == 1 else f"{count:,} ticks"
+            self.note(
+                TOO_OLD,
+                f"series {self.names[series]!r}: {what} for a bar older than the newest "
+                "dropped (a bar is final once a newer one started)",
+                count,
+            )
+            return
         what = "a point" if count == 1 else f"{count:,} points"
         self.note(
             TOO_OLD,
@@ -462,7 +515,7 @@ class Pipeline:
             else:
                 raw_x = [record[x_name] for record in records]
                 raw_columns = [raw_x]
-            raw_ys = [[record[name] for record in records] for name in self.spec.y]
+            raw_ys = [[record[name] for record in records] for name in self._y_fields]
             raw_columns.extend(raw_ys)
             # np.fromiter turns a numpy datetime64 (and other objects) into a number of its own
             # making: only values JSON can give are read here.
@@ -488,7 +541,7 @@ class Pipeline:
         if not (low >= -limit and high <= limit):
             return False
         step = len(ys)
-        for offset, (name, y) in enumerate(zip(self.spec.y, ys, strict=True)):
+        for offset, (name, y) in enumerate(zip(self._y_fields, ys, strict=True)):
             key = ("", name)
             series = self._series_ids.get(key)
             if series is None:
@@ -525,8 +578,8 @@ class Pipeline:
             self.note(BAD_COLUMNS, f"columns of unequal lengths: {described}")
             return
         spec = self.spec
-        needed = [name for name in (spec.x, spec.group_by, *spec.y) if name is not None]
-        readable = {name: _NUMERIC_KINDS for name in spec.y}
+        needed = [name for name in (spec.x, spec.group_by, *self._y_fields) if name is not None]
+        readable = {name: _NUMERIC_KINDS for name in self._y_fields}
         if spec.x is not None:
             readable[spec.x] = _NUMERIC_KINDS + "M"
         if any(name not in arrays and "." in name for name in needed) or any(
@@ -565,7 +618,7 @@ class Pipeline:
             groups, indices = _split_groups(column if rows is None else column[rows])
             splits = list(indices)
         ys: list[tuple[str, F64]] = []
-        for name in spec.y:
+        for name in self._y_fields:
             if name not in arrays:
                 self._missing_column(name, arrays, count)
                 continue
@@ -660,6 +713,9 @@ class Pipeline:
 
     def _add_series(self, key: tuple[str, str]) -> int:
         group, name = key
+        spec = self.spec
+        if spec.bar is not None:
+            return self._add_bars(group, name, spec.bar)
         if self._group_get is None:
             label = name
         elif len(self._y_gets) == 1:
@@ -669,7 +725,27 @@ class Pipeline:
         label = self._unique(_displayable(label))
         self._series_ids[key] = len(self.rings)
         self.names.append(label)
-        self.rings.append(SeriesRing(self.spec.window, self.spec.span_ms))
+        self.rings.append(SeriesRing(spec.window, spec.span_ms))
+        return len(self.rings) - 1
+
+    def _add_bars(self, group: str, name: str, bar: float) -> int:
+        """A candle chart's series: the bars of the prices of `group` (named after the group, or
+        the y field without group_by), or their volumes, which share that name: one family."""
+        spec = self.spec
+        price = spec.y[0]
+        if name == price:
+            label = self._unique(_displayable(group if self._group_get is not None else price))
+            ring = BarRing(spec.window, spec.span_ms, bar=bar, aggregate="ohlc")
+        else:  # the volume: its family's prices come first, so that they are named first
+            prices = self._series_ids.get((group, price))
+            if prices is None:
+                prices = self._add_bars(group, price, bar)
+            label = self.names[prices]
+            ring = BarRing(spec.window, spec.span_ms, bar=bar, aggregate="sum")
+            self._unwatched.add(len(self.rings))
+        self._series_ids[(group, name)] = len(self.rings)
+        self.names.append(label)
+        self.rings.append(ring)
         return len(self.rings) - 1
 
     def _unique(self, label: str) -> str:
@@ -689,13 +765,16 @@ class Pipeline:
         """The points not handed out yet, as the next batch; None when there are none.
 
         Each series' segment is sorted by x; its points may land anywhere among those the browser
-        holds (a late point), and the browser merges them in.
+        holds (a late point), and the browser merges them in. A candle chart hands out bars
+        instead (see `_take_bars`).
         """
-        segments: list[tuple[int, int]] = []
+        if self.spec.bar is not None:
+            return self._take_bars(reset=False)
+        segments: list[Segment] = []
         xs: list[F64] = []
         ys: list[F64] = []
         coalesced = 0
-        for series, ring in enumerate(self.rings):
+        for series, ring in enumerate(self._point_rings()):
             if not ring.unsent:  # the pump asks 30 times a second; most series are quiet
                 continue
             x, y, skipped = ring.take_unsent()
@@ -716,10 +795,14 @@ class Pipeline:
 
         Everything held counts as sent afterwards, so the next batch carries only newer points.
         """
-        segments: list[tuple[int, int]] = []
+        if self.spec.bar is not None:
+            reset = self._take_bars(reset=True)
+            assert reset is not None
+            return reset
+        segments: list[Segment] = []
         xs: list[F64] = []
         ys: list[F64] = []
-        for series, ring in enumerate(self.rings):
+        for series, ring in enumerate(self._point_rings()):
             x, y, _ = ring.columns()
             ring.mark_sent()
             segments.append((series, len(x)))
@@ -729,9 +812,68 @@ class Pipeline:
         every_series = self._announce(range(len(self.rings)))
         return Batch("reset", self.seq, every_series, segments, _join(xs), _join(ys))
 
-    def _announce(self, ids: Sequence[int]) -> list[tuple[int, str]]:
+    def _announce(self, ids: Sequence[int]) -> list[SeriesEntry]:
         self._announced = len(self.rings)
+        if self.spec.bar is not None:
+            return [entry for series in ids for entry in self._bar_entries(series)]
         return [(series, self.names[series]) for series in ids]
+
+    def _point_rings(self) -> list[SeriesRing]:
+        """The rings of a chart of points (every chart but a candle chart)."""
+        return self.rings  # type: ignore[return-value]
+
+    def _bar_rings(self) -> list[BarRing]:
+        """The rings of a candle chart."""
+        return self.rings  # type: ignore[return-value]
+
+    def _bar_entries(self, series: int) -> list[SeriesEntry]:
+        """The wire series of one bar series: its roles, each with an id of its own."""
+        name = self.names[series]
+        if self._bar_rings()[series].aggregate == "sum":
+            return [(bar_id(series, 0), name, "volume")]
+        return [(bar_id(series, k), name, role) for k, role in enumerate(OHLC)]
+
+    def _take_bars(self, reset: bool) -> Batch | None:
+        """A candle chart's batch (the bars added or changed since the last one; None when
+        there are none) or reset (every bar held). Each series of bars is sent as one wire series
+        per role, with the same x (see docs/protocol.md, "Candle charts")."""
+        segments: list[Segment] = []
+        xs: list[F64] = []
+        ys: list[F64] = []
+        coalesced = 0
+        for series, ring in enumerate(self._bar_rings()):
+            if reset:
+                x, columns = ring.bars()
+                ring.mark_sent()
+                replace = False
+            elif not ring.unsent:
+                continue
+            else:
+                x, columns, replace = ring.take_changes()
+            coalesced += ring.coalesced
+            ring.coalesced = 0
+            if not len(x) and not reset:
+                continue
+            for k, column in enumerate(columns):
+                segment: Segment = (bar_id(series, k), len(x))
+                segments.append((*segment, 1) if replace else segment)
+                xs.append(x)
+                ys.append(column)
+        self.coalesced += coalesced
+        if not segments and not reset:
+            return None
+        self.seq += 1
+        if reset:
+            return Batch(
+                "reset",
+                self.seq,
+                self._announce(range(len(self.rings))),
+                segments,
+                _join(xs),
+                _join(ys),
+            )
+        named = self._announce(range(self._announced, len(self.rings)))
+        return Batch("batch", self.seq, named, segments, _join(xs), _join(ys), coalesced)
 
     def has_unsent(self) -> bool:
         """Whether some series holds points not handed out yet."""
@@ -739,25 +881,41 @@ class Pipeline:
 
     def snapshot(self, limit: int) -> Snapshot:
         """Every series held, each decimated to at most `limit` points (see `decimate`); nothing
-        is marked as sent. `limit` must be at least 3."""
-        segments: list[tuple[int, int]] = []
+        is marked as sent. `limit` must be at least 3. A candle chart keeps the newest `limit`
+        bars of each series instead: decimation would keep different bars for each role."""
+        segments: list[Segment] = []
         xs: list[F64] = []
         ys: list[F64] = []
-        for series, ring in enumerate(self.rings):
+        if self.spec.bar is not None:
+            for series, bars in enumerate(self._bar_rings()):
+                x, columns = bars.bars()
+                for k, column in enumerate(columns):
+                    segments.append((bar_id(series, k), len(x[-limit:])))
+                    xs.append(x[-limit:])
+                    ys.append(column[-limit:])
+            entries = [
+                entry for series in range(len(self.rings)) for entry in self._bar_entries(series)
+            ]
+            return Snapshot(self.seq, entries, segments, _join(xs), _join(ys))
+        for series, ring in enumerate(self._point_rings()):
             x, y, _ = ring.columns()
             x, y = decimate(x, y, limit)
             segments.append((series, len(x)))
             xs.append(x)
             ys.append(y)
-        series_names = list(enumerate(self.names))
+        series_names: list[SeriesEntry] = list(enumerate(self.names))
         return Snapshot(self.seq, series_names, segments, _join(xs), _join(ys))
 
     def columns(self) -> tuple[F64, I64, F64]:
         """Everything held: x, series id and y, one row per point.
 
-        Rows are sorted by x; rows of equal x by series id, then by arrival.
+        Rows are sorted by x; rows of equal x by series id, then by arrival. A candle chart gives
+        its bars' closes (see `bars` for the whole bars).
         """
-        parts = [ring.columns() for ring in self.rings]
+        if self.spec.bar is not None:
+            parts = [(x, columns[-1]) for x, columns in (r.bars() for r in self._bar_rings())]
+        else:
+            parts = [ring.columns()[:2] for ring in self._point_rings()]
         if not parts:
             return np.empty(0, np.float64), np.empty(0, np.int64), np.empty(0, np.float64)
         x = _join([p[0] for p in parts])
@@ -769,6 +927,64 @@ class Pipeline:
         # series order: a stable sort on x alone gives the documented order.
         by_x = np.argsort(x, kind="stable")
         return x[by_x], series[by_x], y[by_x]
+
+    def bars(self) -> tuple[F64, list[str], I64, dict[str, F64]]:
+        """A candle chart's bars, one row per bar: x (the bar's start), the family names, each
+        row's family (an index into those names), and the columns open, high, low, close (and
+        volume, when the chart sums one: NaN where a bar had no volume). Rows are sorted by x,
+        then by family in the order families appeared. Raises ValueError on other charts."""
+        if self.spec.bar is None:
+            raise ValueError("only a candle chart has bars")
+        rings = self._bar_rings()
+        volumes = {
+            self.names[series]: ring.bars()
+            for series, ring in enumerate(rings)
+            if ring.aggregate == "sum"
+        }
+        families: list[str] = []
+        xs: list[F64] = []
+        columns: dict[str, list[F64]] = {role: [] for role in OHLC}
+        if self.spec.volume is not None:
+            columns["volume"] = []
+        for series, ring in enumerate(rings):
+            if ring.aggregate != "ohlc":
+                continue
+            name = self.names[series]
+            x, ohlc = ring.bars()
+            families.append(name)
+            xs.append(x)
+            for role, column in zip(OHLC, ohlc, strict=True):
+                columns[role].append(column)
+            if "volume" in columns:
+                columns["volume"].append(_aligned(x, volumes.get(name)))
+        codes = np.repeat(np.arange(len(xs), dtype=np.int64), [len(x) for x in xs])
+        x = _join(xs)
+        table = {role: _join(parts) for role, parts in columns.items()}
+        if len(xs) > 1:
+            by_x = np.argsort(x, kind="stable")
+            x, codes = x[by_x], codes[by_x]
+            table = {role: column[by_x] for role, column in table.items()}
+        return x, families, codes, table
+
+
+def _aligned(x: F64, bars: tuple[F64, list[F64]] | None) -> F64:
+    """The values of `bars` (x, [values]) at each x of `x`, NaN where it has none."""
+    out = np.full(len(x), _NAN)
+    if bars is None or not len(bars[0]):
+        return out
+    bar_x, (values,) = bars
+    at = np.searchsorted(bar_x, x)
+    inside = at < len(bar_x)
+    hit = np.zeros(len(x), dtype=bool)
+    hit[inside] = bar_x[at[inside]] == x[inside]
+    out[hit] = values[at[hit]]
+    return out
+
+
+def bar_id(series: int, role: int) -> int:
+    """The wire id of role `role` (0 to 3: open, high, low, close; 0 for a volume) of bar series
+    `series`: every series has room for four, so ids stay stable as series appear."""
+    return series * 4 + role
 
 
 def _join(parts: list[F64]) -> F64:
