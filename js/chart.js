@@ -194,6 +194,7 @@ export class Chart {
             dash: s.dash ?? [],
             scale: s.scale ?? "y",
             log,
+            ...(s.barWidth ? { barWidth: s.barWidth } : {}),
           };
           const options = chartKind(s.kind ?? opts.kind).series(style, summaryOf);
           return {
@@ -277,7 +278,8 @@ export class Chart {
 
   /**
    * Draws one frame.
-   * @param {Array<[ArrayLike<number>, ArrayLike<number>]>} data per series, in the constructor's order
+   * @param {Array<ReadonlyArray<ArrayLike<number>>>} data per series, in the constructor's order:
+   *   [xs, ys], or for a candle series [xs, close, open, high, low]
    * @param {[number, number]} xRange
    * @param {[number, number]} yRange
    * @param {Array<Summarise | null>} [summaries] per series, of the same data

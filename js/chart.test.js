@@ -19,7 +19,7 @@ describe("Chart", () => {
       onHover: () => {},
     };
     expect(() => new Chart(parent, [{ id: 0, name: "s", color: "#000" }], opts)).toThrow(
-      /^unknown chart kind "pie": known kinds are line, step, scatter, area, bars$/,
+      /^unknown chart kind "pie": known kinds are line, step, scatter, area, bars, candles$/,
     );
   });
 });

@@ -10,7 +10,8 @@
 
 /**
  * The data to hand uPlot for these series.
- * @param {ReadonlyArray<[ArrayLike<number>, ArrayLike<number>]>} pairs [xs, ys] per series, in order
+ * @param {ReadonlyArray<ReadonlyArray<ArrayLike<number>>>} pairs [xs, ys] per series, in order
+ *   (a candle series has more arrays: see kinds/candles.js)
  * @returns {uPlot.AlignedData}
  */
 export function faceted(pairs) {

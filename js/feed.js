@@ -17,6 +17,10 @@ import { Ring } from "./ring.js";
  * the series' greatest x minus `spanMs`, applied after every batch and reset: the
  * kernel applies the same rule to the same points, so no message says which
  * points left. `window` still bounds the points per series.
+ *
+ * A candle chart's series have a role (open, high, low, close or volume), learnt
+ * with their names; and a batch's part may give a series' newest point again
+ * with new values (a bar still growing), which then replaces it in place.
  */
 
 /** While waiting for a reset, ask again after this long if batches keep coming
@@ -24,7 +28,9 @@ import { Ring } from "./ring.js";
 export const RESYNC_AFTER_MS = 5000;
 
 /**
- * @typedef {{id: number, name: string, ring: Ring}} Series
+ * @typedef {import("./wire.js").Role} Role
+ * @typedef {{id: number, name: string, role: Role | null, ring: Ring}} Series
+ *   role: what the series stands for in a candle chart's family, null for none
  * @typedef {{changed: boolean, sync: boolean}} Outcome
  *   changed: the points or series held changed (draw again);
  *   sync: the caller must send {"type": "sync"} now.
@@ -43,6 +49,8 @@ export class Feed {
     this.series = new Map();
     /** @type {Map<number, string>} names announced so far (they outlive resets' omissions) */
     this.names = new Map();
+    /** @type {Map<number, Role | null>} roles announced with those names, null for none */
+    this.roles = new Map();
     /** seq of the newest batch or reset applied; 0 before any (a new chart's first batch is 1). */
     this.lastSeq = 0;
     /** A sync was sent and no reset has come since. */
@@ -102,16 +110,21 @@ export class Feed {
     }
     const named = this._learnNames(msg.names);
     const held = this.series.size;
-    let added = 0;
+    let applied = 0;
     for (const part of msg.parts) {
       const s = this._seriesFor(part.id);
-      s.ring.append(part.xs, part.ys);
+      // A flagged first point replaces the newest held when that has its x; when
+      // it does not (the browser never got that point, say after a gap) it is a
+      // new point like the others.
+      const from = part.replace && s.ring.replaceNewest(part.xs[0], part.ys[0]) ? 1 : 0;
+      s.ring.append(part.xs, part.ys, from);
       // Only a series given points has a new greatest x: the others keep theirs.
       s.ring.keepSpan(this.spanMs);
-      added += part.xs.length;
+      // A replaced point counts: its new value must be drawn.
+      applied += part.xs.length;
     }
     this.lastSeq = msg.seq;
-    return { changed: added > 0 || named || this.series.size !== held, sync };
+    return { changed: applied > 0 || named || this.series.size !== held, sync };
   }
 
   /**
@@ -132,7 +145,9 @@ export class Feed {
 
   /**
    * Replaces everything held by the contents of a reset (or of the snapshot trait).
-   * Series absent from it are dropped.
+   * Series absent from it are dropped. Parts' `replace` is not looked at: only a
+   * batch may carry it (the decoder rejects it elsewhere), and here nothing held
+   * is left to replace.
    * @param {import("./wire.js").Decoded} msg
    */
   replace(msg) {
@@ -162,7 +177,6 @@ export class Feed {
     this.lastSeq = msg.seq;
   }
 
-  /** @param {number} now */
   /**
    * Whether a sync sent a while ago is still unanswered and should be sent again.
    * A reset can be lost on the way like any message (the server drops messages
@@ -182,17 +196,21 @@ export class Feed {
   }
 
   /**
-   * @param {Array<[number, string]>} names
-   * @returns {boolean} a series held changed its name
+   * Learns the name and role of each entry: an entry states both, so one without
+   * a role gives its series none.
+   * @param {import("./wire.js").Name[]} names
+   * @returns {boolean} a series held changed its name or role
    */
   _learnNames(names) {
     let renamed = false;
-    for (const [id, name] of names) {
-      if (this.names.get(id) === name) continue;
+    for (const [id, name, role] of names) {
+      if (this.names.get(id) === name && this.roles.get(id) === role) continue;
       this.names.set(id, name);
+      this.roles.set(id, role);
       const s = this.series.get(id);
       if (s) {
         s.name = name;
+        s.role = role;
         renamed = true;
       }
     }
@@ -209,8 +227,16 @@ export class Feed {
     return s;
   }
 
-  /** @param {number} id */
+  /**
+   * @param {number} id
+   * @returns {Series}
+   */
   _newSeries(id) {
-    return { id, name: this.names.get(id) ?? `series ${id}`, ring: new Ring(this.window) };
+    return {
+      id,
+      name: this.names.get(id) ?? `series ${id}`,
+      role: this.roles.get(id) ?? null,
+      ring: new Ring(this.window),
+    };
   }
 }

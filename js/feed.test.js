@@ -5,20 +5,23 @@ import { Feed, RESYNC_AFTER_MS } from "./feed.js";
 const f64 = (...v) => Float64Array.from(v);
 
 /** @typedef {import("./wire.js").Decoded} Decoded */
-/** @typedef {[id: number, xs: number[], ys: number[]]} PartSpec */
+/** @typedef {import("./wire.js").Role} Role */
+/** @typedef {[id: number, xs: number[], ys: number[], replace?: boolean]} PartSpec */
+/** @typedef {[id: number, name: string, role?: Role]} NameSpec */
 
 /**
+ * A decoded batch, as wire.js gives it.
  * @param {number} seq
  * @param {PartSpec[]} parts
- * @param {Array<[number, string]>} [names]
+ * @param {NameSpec[]} [names]
  * @returns {Decoded}
  */
 function batch(seq, parts, names = []) {
   return {
     type: "batch",
     seq,
-    names,
-    parts: parts.map(([id, xs, ys]) => ({ id, xs: f64(...xs), ys: f64(...ys) })),
+    names: names.map(([id, name, role]) => [id, name, role ?? null]),
+    parts: parts.map(([id, xs, ys, replace = false]) => ({ id, xs: f64(...xs), ys: f64(...ys), replace })),
     points: parts.reduce((n, [, xs]) => n + xs.length, 0),
   };
 }
@@ -26,12 +29,18 @@ function batch(seq, parts, names = []) {
 /**
  * @param {number} seq
  * @param {PartSpec[]} parts
- * @param {Array<[number, string]>} [names]
+ * @param {NameSpec[]} [names]
  * @returns {Decoded}
  */
 function reset(seq, parts, names = []) {
   return { ...batch(seq, parts, names), type: "reset" };
 }
+
+/** What each series holds, by name: [x, y] pairs. */
+const points = (/** @type {Feed} */ feed) =>
+  Object.fromEntries(
+    [...feed.series.values()].map((s) => [s.name, Array.from(s.ring.xs(), (x, i) => [x, s.ring.ys()[i]])]),
+  );
 
 const held = (/** @type {Feed} */ feed) =>
   Object.fromEntries([...feed.series.values()].map((s) => [s.name, [...s.ring.xs()]]));
@@ -268,6 +277,224 @@ describe("Feed", () => {
         feed.apply(batch(1, [[0, TIMES, TIMES]], [[0, "a"]]), 0);
         expect(held(feed)).toEqual({ a: TIMES });
       }
+    });
+  });
+
+  describe("candle charts", () => {
+    const FAMILY = /** @type {NameSpec[]} */ ([
+      [0, "ACME", "open"],
+      [1, "ACME", "high"],
+      [2, "ACME", "low"],
+      [3, "ACME", "close"],
+    ]);
+
+    it("keeps each series' role, learnt with its name, and null for a series without one", () => {
+      const feed = new Feed(10);
+      feed.apply(
+        batch(
+          1,
+          [
+            [1, [1], [5]],
+            [4, [1], [1]],
+            [0, [1], [2]],
+          ],
+          [...FAMILY, [4, "other"]],
+        ),
+        0,
+      );
+      expect([...feed.series.values()].map((s) => [s.id, s.name, s.role])).toEqual([
+        [1, "ACME", "high"],
+        [4, "other", null],
+        [0, "ACME", "open"],
+      ]);
+      // A series first given points without a name has no role either.
+      feed.apply(batch(2, [[9, [1], [1]]]), 0);
+      expect(feed.series.get(9)?.role).toBe(null);
+      // A series named (with its role) before its points has it once they come.
+      feed.apply(batch(3, [], [[3, "ACME", "close"]]), 0);
+      feed.apply(batch(4, [[3, [1], [3]]]), 0);
+      expect(feed.series.get(3)?.role).toBe("close");
+    });
+
+    it("takes a changed role as a change, and keeps roles across resets that omit the names", () => {
+      const feed = new Feed(10);
+      feed.apply(batch(1, [[0, [1], [1]]], [[0, "ACME", "open"]]), 0);
+      expect(feed.apply(batch(2, [], [[0, "ACME", "open"]]), 0).changed).toBe(false);
+      expect(feed.apply(batch(3, [], [[0, "ACME", "close"]]), 0).changed).toBe(true);
+      expect(feed.series.get(0)?.role).toBe("close");
+      feed.apply(reset(4, [[0, [2], [2]]]), 0);
+      expect(feed.series.get(0)?.role).toBe("close");
+      // An entry without a role says the series has none.
+      feed.apply(reset(5, [[0, [2], [2]]], [[0, "ACME"]]), 0);
+      expect(feed.series.get(0)?.role).toBe(null);
+      feed.replace(reset(6, [[1, [2], [2]]], [[1, "B", "volume"]]));
+      expect(feed.series.get(1)?.role).toBe("volume");
+    });
+
+    it("replaces the newest point in place when its x is the one flagged", () => {
+      const feed = new Feed(10);
+      feed.apply(batch(1, [[0, [0, 60], [1, 2]]], [[0, "close", "close"]]), 0);
+      expect(feed.apply(batch(2, [[0, [60], [2.5], true]]), 0)).toEqual({ changed: true, sync: false });
+      expect(points(feed)).toEqual({
+        close: [
+          [0, 1],
+          [60, 2.5],
+        ],
+      });
+      expect(feed.points).toBe(2);
+      // The same segment goes on with new points after the replaced one.
+      feed.apply(batch(3, [[0, [60, 120, 180], [3, 4, 5], true]]), 0);
+      expect(points(feed)).toEqual({
+        close: [
+          [0, 1],
+          [60, 3],
+          [120, 4],
+          [180, 5],
+        ],
+      });
+      // Without the flag, a point of the same x is a point more, as ever.
+      feed.apply(batch(4, [[0, [180], [6]]]), 0);
+      expect(points(feed)).toEqual({
+        close: [
+          [0, 1],
+          [60, 3],
+          [120, 4],
+          [180, 5],
+          [180, 6],
+        ],
+      });
+    });
+
+    it("adds the flagged point when the newest held has another x (after a gap, or none held)", () => {
+      const feed = new Feed(10);
+      feed.apply(batch(1, [[0, [0, 60], [1, 2]]], [[0, "c", "close"]]), 0);
+      // Batch 2, which first gave x 120, was lost: 120 is new here.
+      expect(feed.apply(batch(3, [[0, [120, 180], [3, 4], true]]), 0)).toEqual({ changed: true, sync: true });
+      expect(points(feed)).toEqual({
+        c: [
+          [0, 1],
+          [60, 2],
+          [120, 3],
+          [180, 4],
+        ],
+      });
+      // A flagged point older than the newest held lands in its place.
+      feed.apply(batch(4, [[0, [90], [9], true]]), 0);
+      expect(points(feed)).toEqual({
+        c: [
+          [0, 1],
+          [60, 2],
+          [90, 9],
+          [120, 3],
+          [180, 4],
+        ],
+      });
+      // A series that holds nothing yet.
+      feed.apply(batch(5, [[1, [180], [7], true]]), 0);
+      expect(points(feed)["series 1"]).toEqual([[180, 7]]);
+    });
+
+    it("replaces in every series of a family alike, and not on a repeated batch", () => {
+      const feed = new Feed(10);
+      feed.apply(
+        batch(
+          1,
+          FAMILY.map(([id]) => [id, [0], [10 + id]]),
+          FAMILY,
+        ),
+        0,
+      );
+      const again = batch(
+        2,
+        FAMILY.map(([id]) => [id, [0, 60], [20 + id, 30 + id], true]),
+      );
+      feed.apply(again, 0);
+      expect([...feed.series.values()].map((s) => [...s.ring.ys()])).toEqual([
+        [20, 30],
+        [21, 31],
+        [22, 32],
+        [23, 33],
+      ]);
+      expect(feed.apply(again, 0).changed).toBe(false);
+      expect([...feed.series.values()].map((s) => s.ring.length)).toEqual([2, 2, 2, 2]);
+    });
+
+    it("keeps the window of points through replaces", () => {
+      const feed = new Feed(3);
+      feed.apply(batch(1, [[0, [1, 2, 3], [1, 2, 3]]], [[0, "c", "close"]]), 0);
+      // A full ring: replacing takes no room, and the new point after it pushes the oldest out.
+      feed.apply(batch(2, [[0, [3], [30], true]]), 0);
+      expect(points(feed)).toEqual({
+        c: [
+          [1, 1],
+          [2, 2],
+          [3, 30],
+        ],
+      });
+      feed.apply(batch(3, [[0, [3, 4], [31, 4], true]]), 0);
+      expect(points(feed)).toEqual({
+        c: [
+          [2, 2],
+          [3, 31],
+          [4, 4],
+        ],
+      });
+    });
+
+    it("keeps the time window through replaces: by the greatest x, which a replace leaves as it is", () => {
+      const feed = new Feed(100, 5000);
+      feed.apply(batch(1, [[0, [1000, 3000, 6000], [1, 3, 6]]], [[0, "c", "close"]]), 0);
+      // 6000 − 5000 keeps 1000: a replace changes no x, so every point stays.
+      feed.apply(batch(2, [[0, [6000], [7], true]]), 0);
+      expect(points(feed)).toEqual({
+        c: [
+          [1000, 1],
+          [3000, 3],
+          [6000, 7],
+        ],
+      });
+      // A new bar after the replaced one moves the window on.
+      feed.apply(batch(3, [[0, [6000, 8000], [8, 9], true]]), 0);
+      expect(points(feed)).toEqual({
+        c: [
+          [3000, 3],
+          [6000, 8],
+          [8000, 9],
+        ],
+      });
+      // An unmatched flagged point is a new greatest x like any other.
+      feed.apply(batch(5, [[0, [13500], [1], true]]), 0);
+      expect(points(feed)).toEqual({ c: [[13500, 1]] });
+    });
+
+    it("applies the window of the kernel: the same bars whether a bar grows in place or comes once, final", () => {
+      // Bars of 60 built from ticks, sent as they grow; the last value of each is its final one.
+      const growing = new Feed(4, 150);
+      const final = new Feed(4, 150);
+      let seq = 0;
+      /** @type {Array<[number, number]>} */
+      const bars = [];
+      for (let bar = 0; bar < 10; bar++) {
+        for (let tick = 0; tick < 3; tick++) {
+          const x = bar * 60;
+          const y = bar * 10 + tick;
+          const first = tick === 0 && bar > 0;
+          // The first tick of a bar closes the last bar: its final value, then the new bar.
+          const part = /** @type {PartSpec} */ (
+            first ? [0, [x - 60, x], [bars[bars.length - 1][1], y], true] : [0, [x], [y], tick > 0]
+          );
+          growing.apply(batch(++seq, [part]), 0);
+          if (tick === 0) bars.push([x, y]);
+          else bars[bars.length - 1] = [x, y];
+        }
+      }
+      final.apply(batch(1, [[0, bars.map(([x]) => x), bars.map(([, y]) => y)]]), 0);
+      expect(points(growing)).toEqual(points(final));
+      expect(points(growing)["series 0"]).toEqual([
+        [420, 72],
+        [480, 82],
+        [540, 92],
+      ]);
     });
   });
 });

@@ -10,8 +10,9 @@ import { nearestIndex } from "./ranges.js";
 
 /**
  * @typedef {{id: number, name: string, color: string, xs: ArrayLike<number>, ys: ArrayLike<number>,
- *   visible?: boolean}} LegendSeries
- *   visible: false for a hidden series
+ *   visible?: boolean, extra?: ReadonlyArray<ArrayLike<number>>}} LegendSeries
+ *   visible: false for a hidden series; extra: the open, high and low of a
+ *   candle series (whose ys are the closes), shown with the close
  */
 
 /**
@@ -22,11 +23,41 @@ import { nearestIndex } from "./ranges.js";
  * @returns {number[]}
  */
 export function legendValues(series, hoverX) {
-  return series.map(({ xs, ys }) => {
-    if (ys.length === 0) return NaN;
-    if (hoverX == null) return ys[ys.length - 1];
-    const i = nearestIndex(xs, hoverX);
-    return i < 0 ? NaN : ys[i];
+  return series.map(({ xs, ys }) => ys[legendIndex(xs, hoverX)] ?? NaN);
+}
+
+/**
+ * The index of the point a legend entry shows: the nearest to `hoverX`, or
+ * the last when not hovering; -1 for none.
+ * @param {ArrayLike<number>} xs
+ * @param {number | null} hoverX
+ */
+function legendIndex(xs, hoverX) {
+  if (xs.length === 0) return -1;
+  return hoverX == null ? xs.length - 1 : nearestIndex(xs, hoverX);
+}
+
+/**
+ * The text of each series' legend value: its value, or for a candle series
+ * the bar's open, high, low and close ("O 1 H 2 L 0.5 C 1.5").
+ * @param {LegendSeries[]} series
+ * @param {number | null} hoverX
+ * @returns {string[]}
+ */
+export function legendTexts(series, hoverX) {
+  const values = legendValues(series, hoverX);
+  return series.map((s, k) => {
+    if (!s.extra) return formatValue(values[k]);
+    const i = legendIndex(s.xs, hoverX);
+    if (i < 0) return formatValue(NaN);
+    const [open, high, low] = s.extra;
+    const parts = [
+      ["O", open[i]],
+      ["H", high[i]],
+      ["L", low[i]],
+      ["C", s.ys[i]],
+    ];
+    return parts.map(([label, v]) => `${label} ${formatValue(Number(v))}`).join(" ");
   });
 }
 
@@ -99,9 +130,9 @@ export class Legend {
    * @param {string} [tz] the zone of times (see format.js zonedDate)
    */
   update(series, hoverX, isTime, tz = "local") {
-    const values = legendValues(series, hoverX);
-    for (let i = 0; i < values.length && i < this._values.length; i++) {
-      const t = formatValue(values[i]);
+    const texts = legendTexts(series, hoverX);
+    for (let i = 0; i < texts.length && i < this._values.length; i++) {
+      const t = texts[i];
       if (this._values[i].data !== t) this._values[i].data = t;
     }
     const label = hoverX == null ? "" : `at ${formatX(hoverX, isTime, tz)}`;

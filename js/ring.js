@@ -311,6 +311,28 @@ export class Ring {
   }
 
   /**
+   * Gives the newest point (the last one: the greatest x, and of equal x the
+   * last given) the value `y`, if its x is exactly `x`: a candle chart's bar that
+   * is still growing arrives again with new values (docs/protocol.md). The
+   * points held, their number and their order stay the same; the block summary
+   * holding the point is recomputed, so `summary` answers with the new value
+   * and never with the old one.
+   * @param {number} x
+   * @param {number} y
+   * @returns {boolean} whether it did; false (nothing changed) when the ring is
+   *   empty or its newest x is not `x` (never for a NaN x)
+   */
+  replaceNewest(x, y) {
+    const last = this._end - 1;
+    if (last < this._start || this._x[last] !== x) return false;
+    this._y[last] = y;
+    // Folded again from the first slot of its block, not merged into the old
+    // summary: the old y may have been the block's least or greatest, or its gap.
+    this._summarise(last & ~(BLOCK - 1), this._end);
+    return true;
+  }
+
+  /**
    * Lets the points with x below `threshold` leave (the oldest ones: x is sorted).
    * Nothing is moved: the held points simply start later in the storage, as when
    * the oldest leave past capacity, and the block summaries stay valid.

@@ -480,3 +480,118 @@ describe("Ring time window", () => {
     }
   });
 });
+
+describe("Ring.replaceNewest", () => {
+  it("replaces the y of the newest point when its x is the one given", () => {
+    const r = new Ring(4);
+    r.append(f64(1, 2, 3), f64(10, 20, 30));
+    expect(r.replaceNewest(3, 33)).toBe(true);
+    expect([...r.xs()]).toEqual([1, 2, 3]);
+    expect([...r.ys()]).toEqual([10, 20, 33]);
+    expect(r.length).toBe(3);
+  });
+
+  it("changes nothing when the ring is empty or its newest x differs", () => {
+    const r = new Ring(4);
+    expect(r.replaceNewest(1, 1)).toBe(false);
+    expect(r.length).toBe(0);
+    r.append(f64(1, 2, 3), f64(10, 20, 30));
+    for (const x of [2, 4, 2.999, NaN, Infinity]) expect(r.replaceNewest(x, 0), String(x)).toBe(false);
+    expect([...r.ys()]).toEqual([10, 20, 30]);
+  });
+
+  it("replaces the last given of points with equal x", () => {
+    const r = new Ring(4);
+    r.append(f64(1, 2, 2), f64(10, 20, 21));
+    expect(r.replaceNewest(2, 22)).toBe(true);
+    expect([...r.ys()]).toEqual([10, 20, 22]);
+  });
+
+  it("summarises the new value, whether it is below, above or in place of a gap", () => {
+    const r = new Ring(10 * BLOCK);
+    // Long enough that the newest point's block is read from its summary.
+    r.append(range(0, 4 * BLOCK), new Float64Array(4 * BLOCK).fill(5));
+    const last = 4 * BLOCK - 1;
+    const out = { lo: 0, hi: 0, gap: false };
+    r.replaceNewest(last, 100);
+    expect(r.summary(0, r.length, out)).toEqual({ lo: 5, hi: 100, gap: false });
+    r.replaceNewest(last, -3);
+    expect(r.summary(0, r.length, out)).toEqual({ lo: -3, hi: 5, gap: false });
+    r.replaceNewest(last, NaN);
+    expect(r.summary(0, r.length, out)).toEqual({ lo: 5, hi: 5, gap: true });
+    r.replaceNewest(last, 5);
+    expect(r.summary(0, r.length, out)).toEqual({ lo: 5, hi: 5, gap: false });
+    // Appends after a replace fold into the block's summary as before.
+    r.append(f64(last + 1), f64(-7));
+    expect(r.summary(0, r.length, out)).toEqual({ lo: -7, hi: 5, gap: false });
+  });
+
+  it("gives the summaries of a ring built fresh from the final values, through random appends and replaces", () => {
+    const rand = lcg(2024);
+    const value = () => {
+      const u = rand();
+      return u < 0.02 ? NaN : u < 0.025 ? Infinity : u < 0.03 ? -Infinity : Math.round(rand() * 1000) - 500;
+    };
+    const out = { lo: 0, hi: 0, gap: false };
+    const fresh = { lo: 0, hi: 0, gap: false };
+    for (let round = 0; round < 4; round++) {
+      const cap = 100 + Math.floor(rand() * 300);
+      const r = new Ring(cap);
+      /** @type {Array<{x: number, y: number}>} the model: the greatest `cap` points, sorted stably */
+      let model = [];
+      let next = 0;
+      for (let step = 0; step < 150; step++) {
+        const op = rand();
+        if (op < 0.5) {
+          // A bar growing: its newest point again, sometimes with an x that is not the newest.
+          const newest = model.length > 0 ? model[model.length - 1].x : NaN;
+          const x = rand() < 0.85 ? newest : newest - 1;
+          const y = value();
+          const did = r.replaceNewest(x, y);
+          expect(did).toBe(model.length > 0 && x === newest);
+          if (did) model[model.length - 1] = { x, y };
+        } else {
+          const n = 1 + Math.floor(rand() * (rand() < 0.05 ? 2 * cap : 3 * BLOCK));
+          const late = rand() < 0.2;
+          const xs = new Float64Array(n);
+          const ys = new Float64Array(n);
+          for (let i = 0; i < n; i++) {
+            if (late) xs[i] = next - Math.floor(rand() * cap);
+            else {
+              next += Math.floor(rand() * 2);
+              xs[i] = next;
+            }
+            ys[i] = value();
+          }
+          r.append(xs, ys);
+          const given = Array.from(xs, (x, i) => ({ x, y: ys[i] }));
+          model = [...model, ...given].sort((a, b) => a.x - b.x).slice(-cap);
+        }
+        expect([...r.xs()]).toEqual(model.map((p) => p.x));
+        expect([...r.ys()]).toEqual(model.map((p) => p.y));
+        const built = new Ring(cap);
+        built.append(
+          Float64Array.from(model, (p) => p.x),
+          Float64Array.from(model, (p) => p.y),
+        );
+        // Every range that reads whole blocks near the newest point, and some anywhere.
+        const ranges = [[0, model.length]];
+        for (
+          let from = Math.max(0, model.length - 4 * BLOCK);
+          from < model.length;
+          from += 1 + Math.floor(rand() * 40)
+        ) {
+          ranges.push([from, model.length]);
+        }
+        for (let q = 0; q < 2; q++) {
+          const from = Math.floor(rand() * model.length);
+          ranges.push([from, from + 2 * BLOCK + Math.floor(rand() * 3 * BLOCK)]);
+        }
+        for (const [from, to] of ranges) {
+          expect(r.summary(from, to, out)).toEqual(built.summary(from, to, fresh));
+          expect(out).toEqual(bruteModel(model, from, to));
+        }
+      }
+    }
+  });
+});

@@ -16,8 +16,10 @@ function bytes(values) {
 }
 
 /**
- * @typedef {[id: number, xs: number[], ys: number[]]} PartSpec
- * @typedef {{type: string, seq: number, series: Array<[number, string]>, segments: Array<[number, number]>}} Content
+ * @typedef {[id: number, xs: number[], ys: number[], replace?: boolean]} PartSpec
+ *   replace: the segment carries the flag 1 (its first point is the newest again)
+ * @typedef {[id: number, name: string] | [id: number, name: string, role: string]} SeriesSpec
+ * @typedef {{type: string, seq: number, series: SeriesSpec[], segments: number[][]}} Content
  */
 
 /**
@@ -25,16 +27,17 @@ function bytes(values) {
  * @param {string} type
  * @param {number} seq
  * @param {PartSpec[]} parts
- * @param {Array<[number, string]>} [series]
+ * @param {SeriesSpec[]} [series]
  * @returns {[Content, [DataView, DataView]]}
  */
 function message(type, seq, parts, series = []) {
+  const segments = parts.map(([id, xs, , replace]) => (replace ? [id, xs.length, 1] : [id, xs.length]));
   /** @type {Content} */
-  const content = { type, seq, series, segments: parts.map(([id, xs]) => [id, xs.length]) };
+  const content = { type, seq, series, segments };
   return [content, [bytes(parts.flatMap(([, xs]) => xs)), bytes(parts.flatMap(([, , ys]) => ys))]];
 }
 
-/** @typedef {(seq: number, parts: PartSpec[], series?: Array<[number, string]>) => ReturnType<typeof message>} Make */
+/** @typedef {(seq: number, parts: PartSpec[], series?: SeriesSpec[]) => ReturnType<typeof message>} Make */
 
 /** @type {Make} */
 const batch = (seq, parts, series) => message("batch", seq, parts, series);
@@ -45,7 +48,7 @@ const reset = (seq, parts, series) => message("reset", seq, parts, series);
  * The `snapshot` trait as the page gets it.
  * @param {number} seq
  * @param {PartSpec[]} parts
- * @param {Array<[number, string]>} [series]
+ * @param {SeriesSpec[]} [series]
  */
 function snapshot(seq, parts, series = []) {
   const [content, [x, y]] = message("reset", seq, parts, series);
@@ -267,6 +270,64 @@ describe("sameModel and StoreRegistry", () => {
     expect(registry.find(handle(attrs[0]))).toBe(stores[0]);
     forget[0]();
     expect(registry.find(handle(attrs[0]))).toBe(null);
+  });
+});
+
+describe("Store on a candle chart", () => {
+  const FAMILY = /** @type {SeriesSpec[]} */ ([
+    [0, "ACME", "open"],
+    [1, "ACME", "high"],
+    [2, "ACME", "low"],
+    [3, "ACME", "close"],
+  ]);
+
+  it("gives its series their roles, from batches and from the snapshot", () => {
+    const { store } = recorded();
+    store.start({ snapshot: snapshot(3, [[0, [0], [1]]], [FAMILY[0]]), stats: STATS }, 0);
+    store.receive(...batch(4, [[3, [0], [2]]], [FAMILY[3], [7, "plain"]]), 10);
+    expect([...store.feed.series.values()].map((s) => [s.id, s.name, s.role])).toEqual([
+      [0, "ACME", "open"],
+      [3, "ACME", "close"],
+    ]);
+    store.receive(...batch(5, [[7, [0], [2]]]), 20);
+    expect(store.feed.series.get(7)?.role).toBe(null);
+  });
+
+  it("emits a data change for a batch that only replaces points", () => {
+    const { store, changes } = recorded();
+    store.start({ snapshot: {}, stats: {} }, 0);
+    store.receive(
+      ...batch(
+        1,
+        FAMILY.map(([id]) => [id, [0], [10]]),
+        FAMILY,
+      ),
+      10,
+    );
+    changes.length = 0;
+    store.receive(...batch(2, [[1, [0], [12], true]]), 20);
+    expect(changes).toEqual(["received", "data"]);
+    expect([...(store.feed.series.get(1)?.ring.ys() ?? [])]).toEqual([12]);
+    expect(store.feed.points).toBe(4);
+  });
+
+  it("drops whole, and asks for the window, a reset with a replace flag or an unknown role", () => {
+    /** @type {unknown[][]} */
+    const errors = [];
+    const original = console.error;
+    console.error = (...args) => errors.push(args);
+    try {
+      const { store, sent } = recorded();
+      store.start({ snapshot: {}, stats: {} }, 0);
+      store.receive(...batch(1, [[0, [0], [1]]], [FAMILY[0]]), 0);
+      store.receive(...reset(2, [[0, [0, 60], [1, 2], true]]), 10);
+      store.receive(...batch(2, [[0, [60], [2]]], [[0, "ACME", "wick"]]), 20);
+      expect(held(store)).toEqual({ ACME: [0] });
+      expect(sent).toEqual([{ type: "sync" }, { type: "sync" }]);
+      expect(errors).toHaveLength(2);
+    } finally {
+      console.error = original;
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 // @ts-check
-import { padLogY, padY, widenX, xExtent, yExtent } from "./ranges.js";
+import { lowerBound, padLogY, padY, upperBound, widenX, xExtent, yExtent } from "./ranges.js";
 
 /**
  * What one view of a chart shows: following the newest data or zoomed on an x
@@ -21,13 +21,22 @@ import { padLogY, padY, widenX, xExtent, yExtent } from "./ranges.js";
  *   dash?: number[],
  *   scale?: "y" | "y2",
  *   visible?: boolean,
+ *   extra?: Float64Array[],
+ *   bounds?: Array<{ys: Float64Array, ring: import("./ring.js").Ring | null}>,
+ *   barWidth?: number,
  * }} ViewSeries
  *   xs, ys: views into the live ring, or a frozen copy of them (on a log scale,
  *   a copy with every y ≤ 0 made a gap);
  *   ring: the live ring the arrays view, or null for a copy;
  *   kind, width, dash: how it is drawn (the chart's defaults when not given);
  *   scale: the y scale it is drawn on, "y" (left, the default) or "y2" (right);
- *   visible: false when hidden (from Python or by a click on the legend).
+ *   visible: false when hidden (from Python or by a click on the legend);
+ *   extra: arrays drawn beside xs and ys, of their length (a candle series'
+ *   open, high and low: see kinds/candles.js);
+ *   bounds: more values the y range must hold, at the same xs (a candle
+ *   series' highs and lows), each with its live ring or null for a copy;
+ *   barWidth: a candle's width in x units; the x range reaches that far past
+ *   the last x, so that the newest candle is whole.
  * @typedef {{log?: boolean, fixed?: ReadonlyArray<number | null>, follow?: Follow}} YAxes
  *   log: the y scales are logarithmic; fixed: [low, high] of the left scale,
  *   either null (or the whole list empty) where the data decide; follow: what
@@ -53,7 +62,7 @@ import { padLogY, padY, widenX, xExtent, yExtent } from "./ranges.js";
 const boundSummaries = new WeakMap();
 
 /**
- * @param {ViewSeries} s
+ * @param {{ring: import("./ring.js").Ring | null}} s
  * @returns {import("./trace.js").Summarise | null}
  */
 function summariser(s) {
@@ -65,6 +74,22 @@ function summariser(s) {
     boundSummaries.set(ring, f);
   }
   return f;
+}
+
+/**
+ * A copy of a series that the live data no longer changes (a paused view's).
+ * @param {ViewSeries} s
+ * @returns {ViewSeries}
+ */
+function freeze(s) {
+  return {
+    ...s,
+    xs: s.xs.slice(),
+    ys: s.ys.slice(),
+    ring: null,
+    ...(s.extra ? { extra: s.extra.map((a) => Float64Array.from(a)) } : {}),
+    ...(s.bounds ? { bounds: s.bounds.map((b) => ({ ys: b.ys.slice(), ring: null })) } : {}),
+  };
 }
 
 /**
@@ -214,7 +239,7 @@ export class ViewState {
   setPaused(value, live) {
     if (value === this.paused) return false;
     this.paused = value;
-    this.frozen = value ? live().map((s) => ({ ...s, xs: s.xs.slice(), ys: s.ys.slice(), ring: null })) : null;
+    this.frozen = value ? live().map(freeze) : null;
     return true;
   }
 
@@ -262,7 +287,9 @@ export class ViewState {
       points += n;
       if (n > 0 && s.xs[n - 1] > lastX) lastX = s.xs[n - 1];
     }
-    const whole = widenX(xExtent(view.map((s) => s.xs)), isTime);
+    const reach = Math.max(0, ...view.map((s) => s.barWidth ?? 0));
+    const extent = xExtent(view.map((s) => s.xs));
+    const whole = widenX(extent && reach > 0 ? [extent[0], extent[1] + reach] : extent, isTime);
     this.whole = whole;
     this.followRange = followed(view, whole, isTime, axes.follow);
     const xRange = this.zoom ?? this.followRange;
@@ -271,25 +298,30 @@ export class ViewState {
     const summaries = view.map(summariser);
     const pad = axes.log ? padLogY : padY;
     /** @param {"y" | "y2"} scale */
-    const extent = (scale) => {
-      const drawn = view.flatMap((s, k) =>
-        (s.scale ?? "y") === scale && s.visible !== false ? [/** @type {const} */ ([s, summaries[k]])] : [],
-      );
+    const yExtentOf = (scale) => {
+      /** @type {Array<[Float64Array, Float64Array, import("./trace.js").Summarise | null]>} */
+      const drawn = view.flatMap((s, k) => {
+        if ((s.scale ?? "y") !== scale || s.visible === false) return [];
+        if (!s.bounds) return [/** @type {const} */ ([s.xs, s.ys, summaries[k]])];
+        return s.bounds.map((b) => /** @type {const} */ ([s.xs, b.ys, summariser({ ring: b.ring })]));
+      });
       if (drawn.length === 0) return undefined;
+      // A bar starts at its x: one that started before the range may still reach into it.
+      const from = reach > 0 ? xRange[0] - reach : xRange[0];
       const yr = yExtent(
-        drawn.map(([s]) => [s.xs, s.ys]),
-        xRange[0],
+        drawn.map(([xs, ys]) => [xs, ys]),
+        from,
         xRange[1],
-        drawn.map(([, summary]) => summary),
+        drawn.map(([, , summary]) => summary),
       );
       return yr ? pad(yr) : null;
     };
-    const left = extent("y");
+    const left = yExtentOf("y");
     if (left) this.lastY = left;
     const fixed = axes.fixed ?? [];
     const yRange = this.yZoom ?? fixBounds(this.lastY, fixed[0] ?? null, fixed[1] ?? null, Boolean(axes.log));
     const onRight = view.some((s) => s.scale === "y2");
-    const right = extent("y2");
+    const right = yExtentOf("y2");
     if (right) this.lastY2 = right;
     return { points, lastX, xRange, yRange, y2Range: onRight ? this.lastY2 : null, summaries };
   }
@@ -361,4 +393,29 @@ export function followed(view, whole, isTime, follow) {
     if (start > lo && start < hi) return [start, hi];
   }
   return whole;
+}
+
+/** Candles per family a view lists in its data-livefeed-candles attribute. */
+export const CANDLES_SHOWN = 200;
+
+/**
+ * The candles of a view whose bars start in the x range (the newest
+ * CANDLES_SHOWN of each family), as the data-livefeed-candles attribute gives
+ * them: JSON {family: [[x, open, high, low, close], ...]}.
+ * @param {import("./viewstate.js").ViewSeries[]} view
+ * @param {[number, number]} xRange
+ */
+export function candlesInView(view, xRange) {
+  /** @type {Record<string, number[][]>} */
+  const out = {};
+  for (const s of view) {
+    if (!s.extra) continue;
+    const [opens, highs, lows] = s.extra;
+    const end = upperBound(s.xs, xRange[1]);
+    const start = Math.max(lowerBound(s.xs, xRange[0]), end - CANDLES_SHOWN);
+    const rows = [];
+    for (let i = start; i < end; i++) rows.push([s.xs[i], opens[i], highs[i], lows[i], s.ys[i]]);
+    out[s.name] = rows;
+  }
+  return JSON.stringify(out);
 }

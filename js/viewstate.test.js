@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { Ring } from "./ring.js";
-import { DEFAULT_PLOT_HEIGHT, fixBounds, followed, plotHeightOf, plotKey, ViewState } from "./viewstate.js";
+import {
+  CANDLES_SHOWN,
+  candlesInView,
+  DEFAULT_PLOT_HEIGHT,
+  fixBounds,
+  followed,
+  plotHeightOf,
+  plotKey,
+  ViewState,
+} from "./viewstate.js";
 
 /**
  * Live series over rings, as a view builds them each frame.
@@ -307,5 +316,77 @@ describe("plotHeightOf", () => {
     for (const value of [40, 0, -5, NaN, Infinity, undefined, null, "tall"]) {
       expect(plotHeightOf(value), String(value)).toBe(DEFAULT_PLOT_HEIGHT);
     }
+  });
+});
+
+describe("candle series", () => {
+  /**
+   * A candle view series of bars starting at xs (width 10), as a candle chart's view builds it.
+   * @param {number[]} xs
+   * @param {number[][]} ohlc [open, high, low, close] per bar
+   * @returns {import("./viewstate.js").ViewSeries}
+   */
+  const candles = (xs, ohlc) => {
+    const col = (/** @type {number} */ k) => Float64Array.from(ohlc.map((bar) => bar[k]));
+    return {
+      id: 3,
+      name: "ACME",
+      color: "#000",
+      kind: "candles",
+      xs: Float64Array.from(xs),
+      ys: col(3),
+      ring: null,
+      extra: [col(0), col(1), col(2)],
+      bounds: [
+        { ys: col(1), ring: null },
+        { ys: col(2), ring: null },
+      ],
+      barWidth: 10,
+    };
+  };
+
+  it("ranges y over highs and lows, and x up to the end of the newest bar", () => {
+    const state = new ViewState();
+    const view = [
+      candles(
+        [0, 10, 20],
+        [
+          [5, 9, 1, 6],
+          [6, 12, 4, 7],
+          [7, 8, 3, 4],
+        ],
+      ),
+    ];
+    const picture = state.picture(view, false);
+    // The closes alone span 4..7; the bars 1..12 (then padded).
+    expect(picture.yRange[0]).toBeLessThan(1);
+    expect(picture.yRange[1]).toBeGreaterThan(12);
+    expect(picture.xRange[1]).toBeGreaterThanOrEqual(30);
+  });
+
+  it("a paused view keeps a copy of every column", () => {
+    const state = new ViewState();
+    const series = candles([0], [[1, 2, 0, 1.5]]);
+    state.setPaused(true, () => [series]);
+    /** @type {Float64Array[]} */ (series.extra)[1][0] = 99; // the live data moves on
+    const [frozen] = state.series([]);
+    expect(frozen.extra?.[1][0]).toBe(2);
+    expect(frozen.bounds?.[0].ys).not.toBe(series.bounds?.[0].ys);
+  });
+
+  it("lists the candles in view, the newest CANDLES_SHOWN of each family", () => {
+    const many = Array.from({ length: CANDLES_SHOWN + 50 }, (_, i) => i * 10);
+    const view = [
+      candles(
+        many,
+        many.map((x) => [x, x + 2, x - 1, x + 1]),
+      ),
+    ];
+    const listed = JSON.parse(candlesInView(view, [0, 1e9]));
+    expect(listed.ACME).toHaveLength(CANDLES_SHOWN);
+    const last = many[many.length - 1];
+    expect(listed.ACME[CANDLES_SHOWN - 1]).toEqual([last, last, last + 2, last - 1, last + 1]);
+    const some = JSON.parse(candlesInView(view, [100, 125]));
+    expect(some.ACME.map((/** @type {number[]} */ row) => row[0])).toEqual([100, 110, 120]);
   });
 });

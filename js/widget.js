@@ -13,7 +13,7 @@ import { LinkRegistry } from "./links.js";
 import { FrameScheduler } from "./scheduler.js";
 import { Store, StoreRegistry, windowSpan } from "./store.js";
 import { readTheme, seriesColor } from "./theme.js";
-import { plotHeightOf, plotKey, ViewState } from "./viewstate.js";
+import { candlesInView, plotHeightOf, plotKey, ViewState } from "./viewstate.js";
 
 /**
  * The livefeed widget. `initialize` (once per widget model) makes the model's
@@ -32,7 +32,9 @@ import { plotHeightOf, plotKey, ViewState } from "./viewstate.js";
  * -kernel ("ok", "gone" or "restarted"). The picture's attributes also give
  * -y2-range (the right scale's, empty without one), -hidden (the names of the
  * series hidden, as a JSON list), -annotations and -alert-markers (how many
- * are in view).
+ * are in view), and on a candle chart -candles: the candles in view, as JSON
+ * {family: [[x, open, high, low, close], ...]}, the newest CANDLES_SHOWN of
+ * each family.
  */
 
 /**
@@ -59,6 +61,7 @@ import { plotHeightOf, plotKey, ViewState } from "./viewstate.js";
  *   _follow: import("./viewstate.js").Follow,
  *   _link: string,
  *   _tz: string,
+ *   _bar_ms: number,
  *   _alerts_fired: import("./chart.js").AlertMarker[],
  *   layout: unknown,
  *   _dom_classes: string[],
@@ -270,6 +273,8 @@ function render({ model, el }) {
   const liveSeries = () => {
     const styles = model.get("_series") ?? {};
     const log = isLog();
+    const barMs = Number(model.get("_bar_ms") ?? 0);
+    if (barMs > 0) return candleSeries(styles, log, barMs);
     return [...feed.series.values()].map((s) => {
       const style = Object.getOwnPropertyDescriptor(styles, s.name)?.value ?? {};
       const ys = s.ring.ys();
@@ -287,6 +292,76 @@ function render({ model, el }) {
         ring: log ? null : s.ring,
       };
     });
+  };
+
+  /**
+   * A candle chart's series (see "Candle charts" in docs/protocol.md): the
+   * store holds four series per family, one per role, with the same xs; each
+   * family is drawn as one series of candles, its ys the closes, with the
+   * opens, highs and lows beside them, and its volume (when the chart has one)
+   * as bars on the right axis, named "<family> volume". A family whose four
+   * roles have not all arrived yet, or disagree in length (a batch half
+   * applied never happens, but a copy is cheap to refuse), is not drawn yet.
+   * @param {Record<string, SeriesOptions>} styles
+   * @param {boolean} log
+   * @param {number} barMs
+   * @returns {ViewSeries[]}
+   */
+  const candleSeries = (styles, log, barMs) => {
+    /** @type {Map<string, Partial<Record<import("./wire.js").Role, import("./feed.js").Series>>>} */
+    const families = new Map();
+    for (const s of feed.series.values()) {
+      if (!s.role) continue;
+      const family = families.get(s.name) ?? {};
+      family[s.role] = s;
+      families.set(s.name, family);
+    }
+    const gap = (/** @type {Float64Array} */ ys) => (log ? ys.map((y) => (y > 0 ? y : NaN)) : ys);
+    /** @type {ViewSeries[]} */
+    const out = [];
+    for (const [name, { open, high, low, close, volume }] of families) {
+      if (open && high && low && close) {
+        const xs = close.ring.xs();
+        const columns = [close, open, high, low].map((s) => s.ring.ys());
+        if (columns.every((ys) => ys.length === xs.length)) {
+          const style = Object.getOwnPropertyDescriptor(styles, name)?.value ?? {};
+          const [closes, opens, highs, lows] = columns.map(gap);
+          out.push({
+            id: close.id,
+            name,
+            color: style.color || seriesColor(out.length),
+            kind: "candles",
+            scale: style.axis === "right" ? "y2" : "y",
+            visible: style.visible,
+            xs,
+            ys: closes,
+            ring: null,
+            extra: [opens, highs, lows],
+            bounds: [
+              { ys: highs, ring: log ? null : high.ring },
+              { ys: lows, ring: log ? null : low.ring },
+            ],
+            barWidth: barMs,
+          });
+        }
+      }
+      if (volume) {
+        const label = `${name} volume`;
+        const style = Object.getOwnPropertyDescriptor(styles, label)?.value ?? {};
+        out.push({
+          id: volume.id,
+          name: label,
+          color: style.color || seriesColor(volume.id),
+          kind: "bars",
+          scale: style.axis === "left" ? "y" : "y2",
+          visible: style.visible,
+          xs: volume.ring.xs(),
+          ys: gap(volume.ring.ys()),
+          ring: log ? null : volume.ring,
+        });
+      }
+    }
+    return out;
   };
 
   const job = sharedScheduler().add(frame);
@@ -379,7 +454,7 @@ function render({ model, el }) {
     if (chart) {
       chart.resize(width, plotHeight());
       chart.draw(
-        view.map((s) => [s.xs, s.ys]),
+        view.map((s) => (s.extra ? [s.xs, s.ys, ...s.extra] : [s.xs, s.ys])),
         picture.xRange,
         picture.yRange,
         picture.summaries,
@@ -394,6 +469,7 @@ function render({ model, el }) {
       hidden,
       annotations: String(chart ? chart.annotationsDrawn : 0),
       "alert-markers": String(chart ? chart.markersDrawn : 0),
+      ...(Number(model.get("_bar_ms") ?? 0) > 0 ? { candles: candlesInView(view, picture.xRange) } : {}),
     });
   }
 

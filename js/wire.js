@@ -1,20 +1,37 @@
 // @ts-check
 /**
- * Decoding of the point messages (`batch`, `reset`) and of the `snapshot` trait.
+ * Decoding of the point messages (`batch`, `reset`) and of the `snapshot` trait
+ * (docs/protocol.md), candle charts' series roles and replace flags included.
  * Pure functions: no DOM, no widget model. Every check throws an Error whose
  * message says what was wrong, so a bad message never half-updates a view.
  */
 
 /**
- * @typedef {{id: number, xs: Float64Array, ys: Float64Array}} Part
+ * What a series stands for in a candle chart's family of series (docs/protocol.md,
+ * "Candle charts"), the only roles the decoder accepts.
+ */
+export const ROLES = Object.freeze(/** @type {const} */ (["open", "high", "low", "close", "volume"]));
+
+/**
+ * @typedef {(typeof ROLES)[number]} Role
+ * @typedef {[id: number, name: string, role: Role | null]} Name
+ *   one entry of a message's `series`: role is null for a series that has none
+ *   (every series of a chart other than a candle chart)
+ * @typedef {{id: number, xs: Float64Array, ys: Float64Array, replace: boolean}} Part
+ *   replace: the first point is the series' newest point again, with new values
+ *   (a batch's segment flagged `1`; always false in a reset or snapshot, and
+ *   never true for a part without points)
  * @typedef {{
  *   type: "batch" | "reset",
  *   seq: number,
- *   names: Array<[number, string]>,
+ *   names: Name[],
  *   parts: Part[],
  *   points: number,
  * }} Decoded
  */
+
+/** @type {ReadonlySet<unknown>} */
+const ROLE_SET = new Set(ROLES);
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
@@ -84,7 +101,7 @@ export function decodeMessage(content, buffers) {
   }
   const xs = toFloat64(buffers[0], `${type} ${seq} x`);
   const ys = toFloat64(buffers[1], `${type} ${seq} y`);
-  return { type, seq, ...split(fields, xs, ys, `${type} ${seq}`) };
+  return { type, seq, ...split(fields, xs, ys, `${type} ${seq}`, type === "batch") };
 }
 
 /**
@@ -99,7 +116,7 @@ export function decodeSnapshot(value) {
   const seq = isInteger(snap.seq) ? snap.seq : -1;
   const xs = toFloat64(snap.x, "snapshot x");
   const ys = toFloat64(snap.y, "snapshot y");
-  return { type: "reset", seq, ...split(snap, xs, ys, "snapshot") };
+  return { type: "reset", seq, ...split(snap, xs, ys, "snapshot", false) };
 }
 
 /**
@@ -108,8 +125,11 @@ export function decodeSnapshot(value) {
  * @param {Float64Array} xs
  * @param {Float64Array} ys
  * @param {string} what
+ * @param {boolean} flags whether segments may carry the replace flag (a batch's
+ *   may; a reset's or snapshot's hold whole windows, with nothing to replace)
+ * @returns {{names: Name[], parts: Part[], points: number}}
  */
-function split(content, xs, ys, what) {
+function split(content, xs, ys, what, flags) {
   const names = parseNames(content.series, what);
   const segments = content.segments;
   if (!Array.isArray(segments)) throw new Error(`${what}: segments must be a list`);
@@ -120,14 +140,11 @@ function split(content, xs, ys, what) {
   const parts = [];
   let at = 0;
   for (const seg of segments) {
-    if (!Array.isArray(seg) || seg.length !== 2 || !isId(seg[0]) || !Number.isSafeInteger(seg[1]) || seg[1] < 0) {
-      throw new Error(`${what}: bad segment ${describe(seg)}; expected [series id, count]`);
-    }
-    const [id, count] = seg;
+    const { id, count, replace } = parseSegment(seg, what, flags);
     if (at + count > xs.length) {
       throw new Error(`${what}: segments need more than the ${xs.length} points in the buffers`);
     }
-    parts.push({ id, xs: xs.subarray(at, at + count), ys: ys.subarray(at, at + count) });
+    parts.push({ id, xs: xs.subarray(at, at + count), ys: ys.subarray(at, at + count), replace });
     at += count;
   }
   if (at !== xs.length) {
@@ -137,19 +154,65 @@ function split(content, xs, ys, what) {
 }
 
 /**
+ * One entry of `segments`: `[id, count]`, or in a batch `[id, count, flag]` with
+ * flag 0 (the same as none) or 1 (replace; only on a segment with points, since
+ * the flag speaks of its first point).
+ * @param {unknown} seg
+ * @param {string} what
+ * @param {boolean} flags whether the third element is allowed at all
+ * @returns {{id: number, count: number, replace: boolean}}
+ */
+function parseSegment(seg, what, flags) {
+  const expected = flags ? "[series id, count] or [series id, count, 0 | 1]" : "[series id, count]";
+  if (
+    !Array.isArray(seg) ||
+    seg.length < 2 ||
+    seg.length > (flags ? 3 : 2) ||
+    !isId(seg[0]) ||
+    !Number.isSafeInteger(seg[1]) ||
+    seg[1] < 0
+  ) {
+    throw new Error(`${what}: bad segment ${describe(seg)}; expected ${expected}`);
+  }
+  const flag = seg.length === 3 ? seg[2] : 0;
+  if (flag !== 0 && flag !== 1) {
+    throw new Error(`${what}: bad segment ${describe(seg)}; its replace flag must be 0 or 1`);
+  }
+  if (flag === 1 && seg[1] === 0) {
+    throw new Error(`${what}: bad segment ${describe(seg)}; a segment without points has no point to replace`);
+  }
+  return { id: seg[0], count: seg[1], replace: flag === 1 };
+}
+
+/**
+ * The entries of `series`: `[id, name]`, or `[id, name, role]` with role one of `ROLES`.
  * @param {unknown} series
  * @param {string} what
- * @returns {Array<[number, string]>}
+ * @returns {Name[]}
  */
 function parseNames(series, what) {
   if (series == null) return [];
   if (!Array.isArray(series)) throw new Error(`${what}: series must be a list`);
   return series.map((entry) => {
-    if (!Array.isArray(entry) || entry.length !== 2 || !isId(entry[0])) {
-      throw new Error(`${what}: bad series entry ${describe(entry)}; expected [id, name]`);
+    if (!Array.isArray(entry) || entry.length < 2 || entry.length > 3 || !isId(entry[0])) {
+      throw new Error(`${what}: bad series entry ${describe(entry)}; expected [id, name] or [id, name, role]`);
     }
-    return /** @type {[number, string]} */ ([entry[0], String(entry[1])]);
+    // A third element is a role or a malformed entry: null is not a way to say "none".
+    if (entry.length === 3 && !isRole(entry[2])) {
+      throw new Error(
+        `${what}: bad series entry ${describe(entry)}; its role must be one of ${ROLES.join(", ")}, got ${describe(entry[2])}`,
+      );
+    }
+    return /** @type {Name} */ ([entry[0], String(entry[1]), entry.length === 3 ? entry[2] : null]);
   });
+}
+
+/**
+ * @param {unknown} v
+ * @returns {v is Role}
+ */
+function isRole(v) {
+  return typeof v === "string" && ROLE_SET.has(v);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeMessage, decodeSnapshot, toFloat64 } from "./wire.js";
+import { decodeMessage, decodeSnapshot, ROLES, toFloat64 } from "./wire.js";
 
 /**
  * Little-endian float64 bytes of the values, as a DataView starting at byte `offset` of a larger buffer.
@@ -64,7 +64,7 @@ describe("decodeMessage", () => {
     expect(msg.type).toBe("batch");
     expect(msg.seq).toBe(17);
     expect(msg.points).toBe(3);
-    expect(msg.names).toEqual([[2, "ACME"]]);
+    expect(msg.names).toEqual([[2, "ACME", null]]);
     expect(msg.parts.map((p) => [p.id, [...p.xs], [...p.ys]])).toEqual([
       [0, [1, 2], [10, 20]],
       [2, [3], [30]],
@@ -135,6 +135,130 @@ describe("decodeMessage", () => {
   it("keeps series names as plain strings", () => {
     const c = { type: "batch", seq: 1, series: [[0, "<img src=x onerror=alert(1)>"]], segments: [[0, 1]] };
     expect(decodeMessage(c, [view([1]), view([1])]).names[0][1]).toBe("<img src=x onerror=alert(1)>");
+  });
+});
+
+describe("decodeMessage for candle charts", () => {
+  const two = () => [view([1, 2]), view([10, 20])];
+
+  it("reads each series entry's role, and none from an entry of two elements", () => {
+    const content = {
+      type: "batch",
+      seq: 1,
+      series: [
+        [0, "ACME", "open"],
+        [1, "ACME", "high"],
+        [2, "ACME", "low"],
+        [3, "ACME", "close"],
+        [4, "ACME", "volume"],
+        [5, "plain"],
+      ],
+      segments: [[0, 2]],
+    };
+    expect(decodeMessage(content, two()).names).toEqual([
+      [0, "ACME", "open"],
+      [1, "ACME", "high"],
+      [2, "ACME", "low"],
+      [3, "ACME", "close"],
+      [4, "ACME", "volume"],
+      [5, "plain", null],
+    ]);
+    expect(ROLES).toEqual(["open", "high", "low", "close", "volume"]);
+  });
+
+  it("reads roles in a reset and in a snapshot too", () => {
+    const reset = { type: "reset", seq: 4, series: [[7, "X", "close"]], segments: [[7, 2]] };
+    expect(decodeMessage(reset, two()).names).toEqual([[7, "X", "close"]]);
+    const [x, y] = two();
+    const snap = decodeSnapshot({ seq: 4, series: [[7, "X", "volume"]], segments: [[7, 2]], x, y });
+    expect(snap?.names).toEqual([[7, "X", "volume"]]);
+  });
+
+  it("rejects a role that is unknown, not a string, or followed by more", () => {
+    for (const entry of [
+      [0, "a", "wick"],
+      [0, "a", "Open"],
+      [0, "a", ""],
+      [0, "a", 1],
+      [0, "a", null],
+      [0, "a", ["open"]],
+    ]) {
+      const content = { type: "batch", seq: 1, series: [entry], segments: [[0, 2]] };
+      expect(() => decodeMessage(content, two()), JSON.stringify(entry)).toThrow(
+        /batch 1: bad series entry .*its role must be one of open, high, low, close, volume/,
+      );
+    }
+    const long = { type: "batch", seq: 1, series: [[0, "a", "open", "x"]], segments: [[0, 2]] };
+    expect(() => decodeMessage(long, two())).toThrow(/batch 1: bad series entry/);
+    const [x, y] = two();
+    expect(() => decodeSnapshot({ seq: 1, series: [[0, "a", "bid"]], segments: [[0, 2]], x, y })).toThrow(
+      /snapshot: bad series entry .*"bid"/,
+    );
+  });
+
+  it("reads a batch segment's replace flag: 1 replaces, 0 and none do not", () => {
+    const content = {
+      type: "batch",
+      seq: 3,
+      series: [],
+      segments: [
+        [0, 2, 1],
+        [1, 1, 0],
+        [2, 1],
+        [3, 0, 0],
+      ],
+    };
+    const msg = decodeMessage(content, [view([5, 6, 7, 8]), view([50, 60, 70, 80])]);
+    expect(msg.parts.map((p) => [p.id, [...p.xs], [...p.ys], p.replace])).toEqual([
+      [0, [5, 6], [50, 60], true],
+      [1, [7], [70], false],
+      [2, [8], [80], false],
+      [3, [], [], false],
+    ]);
+    expect(msg.points).toBe(4);
+  });
+
+  it("rejects a flag other than 0 or 1, a flag on no points, and a segment of four elements", () => {
+    /** @type {Array<[unknown[], RegExp]>} */
+    const cases = [
+      [[0, 2, 2], /its replace flag must be 0 or 1/],
+      [[0, 2, true], /its replace flag must be 0 or 1/],
+      [[0, 2, "1"], /its replace flag must be 0 or 1/],
+      [[0, 2, null], /its replace flag must be 0 or 1/],
+      [[0, 2, 1, 0], /bad segment .*expected \[series id, count\] or \[series id, count, 0 \| 1\]/],
+    ];
+    for (const [seg, error] of cases) {
+      const content = { type: "batch", seq: 1, series: [], segments: [seg] };
+      expect(() => decodeMessage(content, two()), JSON.stringify(seg)).toThrow(error);
+    }
+    const empty = {
+      type: "batch",
+      seq: 1,
+      series: [],
+      segments: [
+        [0, 2],
+        [1, 0, 1],
+      ],
+    };
+    expect(() => decodeMessage(empty, two())).toThrow(/batch 1: bad segment \[1, 0, 1\]; a segment without points/);
+  });
+
+  it("rejects a third segment element in a reset and in a snapshot", () => {
+    for (const flag of [1, 0]) {
+      const reset = { type: "reset", seq: 2, series: [], segments: [[0, 2, flag]] };
+      expect(() => decodeMessage(reset, two())).toThrow(/reset 2: bad segment .*expected \[series id, count\]$/);
+      const [x, y] = two();
+      expect(() => decodeSnapshot({ seq: 2, series: [], segments: [[0, 2, flag]], x, y })).toThrow(
+        /snapshot: bad segment/,
+      );
+    }
+  });
+
+  it("marks every part of a reset and of a snapshot as not replacing", () => {
+    const reset = decodeMessage({ type: "reset", seq: 2, series: [], segments: [[0, 2]] }, two());
+    expect(reset.parts.map((p) => p.replace)).toEqual([false]);
+    const [x, y] = two();
+    expect(decodeSnapshot({ seq: 2, series: [], segments: [[0, 2]], x, y })?.parts[0].replace).toBe(false);
   });
 });
 

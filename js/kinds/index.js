@@ -3,6 +3,7 @@
 /** @import { Summarise } from "../trace.js" */
 import { area } from "./area.js";
 import { bars } from "./bars.js";
+import { candles } from "./candles.js";
 import { line } from "./line.js";
 import { scatter } from "./scatter.js";
 import { step } from "./step.js";
@@ -16,14 +17,16 @@ import { step } from "./step.js";
 
 /**
  * How one series looks, whatever the kind. The chart decides the defaults.
- * @typedef {{id: number, name: string, color: string, width: number, dash: number[], scale: string, log: boolean}} SeriesStyle
+ * @typedef {{id: number, name: string, color: string, width: number, dash: number[], scale: string, log: boolean,
+ *   barWidth?: number}} SeriesStyle
  *   color: "#rrggbb" or a CSS colour name;
  *   width: stroke width in CSS pixels (of a line, step or area; a scatter dot
  *   is 2 * width + 1 across, at least 3; bars have no stroke);
  *   dash: canvas dash pattern, [] for a solid stroke;
  *   scale: the uPlot scale key of the series' y axis ("y" or "y2");
  *   log: that scale is logarithmic (base 10); the chart then hands over the
- *   data with every y <= 0 made NaN (a gap), and a range above 0
+ *   data with every y <= 0 made NaN (a gap), and a range above 0;
+ *   barWidth: a bar's width in x units, for candles (see candles.js)
  * @typedef {(si: number) => Summarise | null} SummaryOf
  *   the block summaries of series `si` (1 for the first) for the frame being
  *   drawn, or null (a frozen copy has none)
@@ -37,7 +40,7 @@ import { step } from "./step.js";
 export const DEFAULT_KIND = "line";
 
 /** @type {ReadonlyMap<string, ChartKind>} */
-const KINDS = new Map([line, step, scatter, area, bars].map((kind) => [kind.name, kind]));
+const KINDS = new Map([line, step, scatter, area, bars, candles].map((kind) => [kind.name, kind]));
 
 /** The names of the kinds there are, in a stable order. */
 export function kindNames() {

@@ -13,7 +13,7 @@ describe("chartKind", () => {
 
   it("refuses an unknown kind, naming the kinds there are", () => {
     expect(() => chartKind("pie")).toThrow(
-      /^unknown chart kind "pie": known kinds are line, step, scatter, area, bars$/,
+      /^unknown chart kind "pie": known kinds are line, step, scatter, area, bars, candles$/,
     );
     expect(() => chartKind("")).toThrow(/unknown chart kind ""/);
     expect(() => chartKind("Line")).toThrow(/unknown chart kind "Line"/);
@@ -38,7 +38,7 @@ describe("chartKind", () => {
   });
 
   it("has the kinds in a stable order, line first", () => {
-    expect(kindNames()).toEqual(["line", "step", "scatter", "area", "bars"]);
+    expect(kindNames()).toEqual(["line", "step", "scatter", "area", "bars", "candles"]);
   });
 
   it("gives every kind's builder nothing to draw, and no path to make, for an empty series", () => {
