@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from livefeed.demo import SYMBOLS
+
 from .support.executed import run_example
 
 pytestmark = pytest.mark.kernel
@@ -32,6 +34,11 @@ print(_json.dumps({
     "crossings": [[e["x"], e["y"], e["side"]] for e in crossings],
     "latency_alerts": latency.stats["alerts"],
     "page": page.read_text()[:15],
+    "bar_columns": list(bars.data.columns),
+    "bar_series": sorted(bars.data["series"].unique()),
+    "bars_per_x": int(bars.data.groupby(["x", "series"], observed=True).size().max()),
+    "bar_starts": sorted({int(x.timestamp() * 1000) % 5000 for x in bars.data["x"]}),
+    "bar_errors": bars.stats["errors"],
 }))
 """
 
@@ -61,3 +68,10 @@ def test_charts_notebook_runs_by_itself_and_does_what_it_says(tmp_path: Path) ->
     assert facts["crossings"] == [[15.0, 400.0, "above"], [30.0, 400.0, "above"]]
     assert facts["latency_alerts"] == 2
     assert facts["page"] == "<!DOCTYPE html>"
+
+    # Candles of the live ticker: one row per bar and symbol, bars at whole 5-second marks.
+    assert facts["bar_columns"] == ["x", "series", "open", "high", "low", "close", "volume"]
+    assert facts["bar_series"] == sorted(SYMBOLS)
+    assert facts["bars_per_x"] == 1
+    assert facts["bar_starts"] == [0]
+    assert facts["bar_errors"] == 0
