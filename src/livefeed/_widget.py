@@ -107,6 +107,13 @@ class LiveChart(anywidget.AnyWidget):
     `stats["cut"]`). A time window makes the x axis a time axis; with `x_type="number"` it is a
     ValueError.
 
+    `kind="candles"` with `bar=` (a time span such as `"1min"`, or a number on a number axis)
+    builds open/high/low/close bars from the ticks of the one `y` field, in the kernel, and
+    `volume=` names a field summed per bar beside them. Bars are aligned to whole multiples of
+    `bar` since the epoch, equal to pandas' `resample(bar, origin="epoch").ohlc()`; the newest
+    bar changes in place as ticks arrive, and a tick for an older bar is refused and counted
+    as `too_old`. `window` then counts bars, and `data` has one row per bar.
+
     With a URL, every option of `Feed` may be given here too (`decode`, `transform`, `subscribe`,
     `headers`, `history`, `record`, `reconnect`, `backoff`, `max_backoff`, `ping_interval`,
     `ping_timeout`, `max_size`, `ssl`, `open_timeout`: see `Feed`); with a `Feed` they belong to
