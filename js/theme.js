@@ -72,3 +72,13 @@ export function withAlpha(color, alpha) {
   const m = /^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/.exec(color);
   return m ? `rgba(${m[1]}, ${m[2]}, ${m[3]}, ${alpha})` : color;
 }
+
+/**
+ * A colour of the palette ("#rrggbb") made translucent (alpha 0.35), for what
+ * is drawn behind a series in its colour, such as a candle family's volume
+ * bars; any other colour (a user's) as it is.
+ * @param {string} color
+ */
+export function translucent(color) {
+  return /^#[0-9a-f]{6}$/i.test(color) ? `${color}59` : color;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PALETTE, seriesColor, withAlpha } from "./theme.js";
+import { PALETTE, seriesColor, translucent, withAlpha } from "./theme.js";
 
 describe("seriesColor", () => {
   it("gives each id a stable palette colour, cycling", () => {
@@ -65,5 +65,14 @@ describe("withAlpha", () => {
   });
   it("leaves other colour syntaxes alone", () => {
     expect(withAlpha("#abcdef", 0.5)).toBe("#abcdef");
+  });
+});
+
+describe("translucent", () => {
+  it("gives a palette colour an alpha of 0.35 and leaves other colours alone", () => {
+    expect(translucent("#1f77b4")).toBe("#1f77b459");
+    expect(0x59 / 255).toBeCloseTo(0.35, 2);
+    expect(translucent("crimson")).toBe("crimson");
+    expect(translucent("#abc")).toBe("#abc");
   });
 });

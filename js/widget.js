@@ -12,7 +12,7 @@ import { Legend } from "./legend.js";
 import { LinkRegistry } from "./links.js";
 import { FrameScheduler } from "./scheduler.js";
 import { Store, StoreRegistry, windowSpan } from "./store.js";
-import { readTheme, seriesColor } from "./theme.js";
+import { readTheme, seriesColor, translucent } from "./theme.js";
 import { candlesInView, plotHeightOf, plotKey, ViewState } from "./viewstate.js";
 
 /**
@@ -193,6 +193,9 @@ function viewStore(model) {
   return { store: own.store, release: own.detach };
 }
 
+/** How much of a candle chart's height its tallest volume bar takes. */
+const VOLUME_SHARE = 0.25;
+
 /** @type {Render<Traits>} */
 function render({ model, el }) {
   const { store, release } = viewStore(model);
@@ -318,18 +321,23 @@ function render({ model, el }) {
     }
     const gap = (/** @type {Float64Array} */ ys) => (log ? ys.map((y) => (y > 0 ? y : NaN)) : ys);
     /** @type {ViewSeries[]} */
-    const out = [];
+    const candles = [];
+    /** @type {ViewSeries[]} */
+    const volumes = [];
+    let k = 0;
     for (const [name, { open, high, low, close, volume }] of families) {
+      const style = Object.getOwnPropertyDescriptor(styles, name)?.value ?? {};
+      const color = style.color || seriesColor(k);
+      k += 1;
       if (open && high && low && close) {
         const xs = close.ring.xs();
         const columns = [close, open, high, low].map((s) => s.ring.ys());
         if (columns.every((ys) => ys.length === xs.length)) {
-          const style = Object.getOwnPropertyDescriptor(styles, name)?.value ?? {};
           const [closes, opens, highs, lows] = columns.map(gap);
-          out.push({
+          candles.push({
             id: close.id,
             name,
-            color: style.color || seriesColor(out.length),
+            color,
             kind: "candles",
             scale: style.axis === "right" ? "y2" : "y",
             visible: style.visible,
@@ -347,21 +355,22 @@ function render({ model, el }) {
       }
       if (volume) {
         const label = `${name} volume`;
-        const style = Object.getOwnPropertyDescriptor(styles, label)?.value ?? {};
-        out.push({
+        const own = Object.getOwnPropertyDescriptor(styles, label)?.value ?? {};
+        volumes.push({
           id: volume.id,
           name: label,
-          color: style.color || seriesColor(volume.id),
+          color: own.color || translucent(color),
           kind: "bars",
-          scale: style.axis === "left" ? "y" : "y2",
-          visible: style.visible,
+          scale: own.axis === "left" ? "y" : "y2",
+          visible: own.visible,
           xs: volume.ring.xs(),
           ys: gap(volume.ring.ys()),
           ring: log ? null : volume.ring,
         });
       }
     }
-    return out;
+    // Volumes first: uPlot draws series in order, so the candles stay in front of them.
+    return [...volumes, ...candles];
   };
 
   const job = sharedScheduler().add(frame);
@@ -444,6 +453,10 @@ function render({ model, el }) {
       fixed: model.get("_y_range") ?? [],
       follow: model.get("_follow") ?? {},
     });
+    if (Number(model.get("_bar_ms") ?? 0) > 0 && picture.y2Range) {
+      // Volumes under the candles: their axis from 0, the tallest bar a quarter of the plot up.
+      picture.y2Range = [0, picture.y2Range[1] / VOLUME_SHARE];
+    }
     const hidden = JSON.stringify(view.filter((s) => s.visible === false).map((s) => s.name));
     if (!onScreen) {
       // Out of sight: nothing is drawn (the frame's cost is the picture's ranges), but the
