@@ -1,5 +1,5 @@
 """notebooks/feeds.ipynb runs top to bottom in a real kernel against the real demo source, by
-itself and in bounded time, and does what its text says: one connection for two charts with
+itself, and does what its text says: one connection for two charts with
 history, a transform, a decoder of binary frames, a window, and a replay ending with the data of
 the chart that recorded it."""
 
@@ -16,7 +16,6 @@ from .support.executed import run_example
 pytestmark = pytest.mark.kernel
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "feeds.ipynb"
-BUDGET = 30.0  # seconds the notebook's cells may take together, kernel start-up excluded
 
 # Appended to the notebook in memory: reads what the notebook's objects hold once it has run.
 CHECKS = """
@@ -56,8 +55,7 @@ print(_json.dumps({
 @pytest.mark.timeout(240)
 @pytest.mark.usefixtures("demo_env")
 def test_feeds_notebook_runs_by_itself_and_does_what_it_says(tmp_path: Path) -> None:
-    facts, elapsed = run_example(NOTEBOOK, CHECKS, tmp_path)
-    assert elapsed < BUDGET, f"the notebook took {elapsed:.1f} s"
+    facts = run_example(NOTEBOOK, CHECKS, tmp_path)
 
     # One feed, one connection, three charts of it (prices, volumes, the window), with history.
     assert facts["ticker_charts"] == 3
