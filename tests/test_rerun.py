@@ -7,11 +7,15 @@ A connection is open from the server's first message until it sees the close.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from livefeed._recording import Recorder
 
 from .support.feeds import value_per_request
 from .support.kernels import Kernel
@@ -122,3 +126,32 @@ def test_an_edited_cell_run_again_is_the_same_cell(
     wait_for(lambda: server.open_now == 1, what="the charts of earlier runs to close")
     found = kernel.run("", title="chart.title", status="chart.status")
     assert found == {"title": "edited again", "status": "live"}
+
+
+def test_what_a_cell_makes_is_never_taken_for_a_leftover_of_that_cell(
+    kernel: Kernel, server: FeedServer, tmp_path: Path
+) -> None:
+    # The runtime's loop is busy when the cell starts (here on purpose; a loaded machine or many
+    # charts do it by chance), so it gets to the start only after the cell made its feed. A
+    # chart alone in a cell that never runs again keeps running, and so must the feed it was
+    # given, made in the same cell and held by no variable. (A replay starts with its first
+    # chart: the one feed that the loop does not see made.)
+    path = tmp_path / "ticks.lfrec"
+    with Recorder(path, "ws://127.0.0.1/") as recorder:
+        for i in range(5):
+            recorder.write(json.dumps({"i": i, "v": float(i)}), 1_764_000_000.0 + i)
+    kernel.run(
+        f"import time\nfrom livefeed import Feed, LiveChart\nURL = {server.url()!r}\n"
+        "first = LiveChart(URL)  # livefeed now watches cells as they start"
+    )
+    kernel.run("livefeed._runtime.get_runtime().call_soon(time.sleep, 1.0)")
+    kernel.run(f"LiveChart(Feed.replay({str(path)!r}, speed=None), x='i', y='v')")
+    kernel.run("made = _")  # the output cache's reference, kept to read the chart back
+    # A cell run twice whose first chart a list still holds: a candidate that stays one, so
+    # that the runtime keeps looking.
+    kernel.run("held = []")
+    run_in_cell(kernel, "held.append(LiveChart(URL))", "cell-b")
+    run_in_cell(kernel, "held.append(LiveChart(URL))", "cell-b")
+    wait_for_two_checks(kernel)
+    found = kernel.run("", closed="made.feed.closed", points="made.stats['points']")
+    assert found == {"closed": False, "points": 5}

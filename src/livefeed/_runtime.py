@@ -68,6 +68,10 @@ class Runtime:
         self._charts: weakref.WeakSet[Any] = weakref.WeakSet()
         # Watched for re-runs like charts, never pumped: feeds.
         self._watched: weakref.WeakSet[Any] = weakref.WeakSet()
+        # Guards both sets: the shell's thread adds to them and reads them when a cell starts,
+        # while the loop's thread reads them too. Reentrant: a finaliser that runs while it is
+        # held (a garbage collection) may discard a chart.
+        self._watched_lock = threading.RLock()
         # Charts whose cell ran again: stopped as soon as nothing holds them.
         self._candidates: weakref.WeakSet[Any] = weakref.WeakSet()
         self._next_orphan_check = 0.0
@@ -141,24 +145,37 @@ class Runtime:
 
     def add(self, chart: Pumped) -> None:
         """Pump `chart` until it is garbage-collected or removed."""
-        self._charts.add(chart)
+        with self._watched_lock:
+            self._charts.add(chart)
         self._watch_cells()
 
     def watch(self, thing: Orphanable) -> None:
         """Stop `thing` once its cell runs again and nothing holds it (see `check_orphans`)."""
-        self._watched.add(thing)
+        with self._watched_lock:
+            self._watched.add(thing)
         self._watch_cells()
 
     def _watch_cells(self) -> None:
         if not self._watching_cells:
             # Registered from the thread that makes the first chart: the shell's own thread.
-            self._watching_cells = on_cell_start(lambda cell: self.call_soon(self._rerun, cell))
+            self._watching_cells = on_cell_start(self._cell_starts)
 
-    def _rerun(self, cell: str) -> None:
-        """The cell `cell` starts running again: the charts it made before are candidates."""
-        for thing in [*self._charts, *self._watched]:
-            if thing.cell == cell:
-                self._candidates.add(thing)
+    def _cell_starts(self, cell: str) -> None:
+        """Cell `cell` is about to run (called in the shell's thread, before its code runs):
+        what its earlier runs made become candidates.
+
+        They are picked here and now, not on the loop: the loop may be busy, and by the time it
+        got to them this run would have made charts and feeds of the same cell, which running
+        code alone may hold for a while, and which must never be taken for leftovers.
+        """
+        with self._watched_lock:
+            made_before = [t for t in [*self._charts, *self._watched] if t.cell == cell]
+        if made_before:
+            self.call_soon(self._add_candidates, made_before)
+
+    def _add_candidates(self, things: list[Any]) -> None:
+        for thing in things:
+            self._candidates.add(thing)
         self._next_orphan_check = 0.0
 
     def check_orphans(self, now: float) -> None:
@@ -176,8 +193,9 @@ class Runtime:
                 log.exception("livefeed: stopping a chart that nothing holds failed")
 
     def discard(self, chart: Pumped) -> None:
-        self._charts.discard(chart)
-        self._watched.discard(chart)
+        with self._watched_lock:
+            self._charts.discard(chart)
+            self._watched.discard(chart)
 
     async def _pump_forever(self) -> None:
         period = 1.0 / FRAME_RATE
@@ -194,7 +212,8 @@ class Runtime:
         not always the ones that wait (their points simply travel in the next, larger batch).
         """
         self.bucket.refill(now)
-        charts = list(self._charts)
+        with self._watched_lock:
+            charts = list(self._charts)
         if not charts:
             return
         self._rotation = (self._rotation + 1) % len(charts)
