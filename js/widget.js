@@ -10,6 +10,7 @@ import { pngName } from "./format.js";
 import { kernelState } from "./kernel.js";
 import { Legend } from "./legend.js";
 import { LinkRegistry } from "./links.js";
+import { newPageId, Pictures, pictureRequest } from "./pictures.js";
 import { FrameScheduler } from "./scheduler.js";
 import { Store, StoreRegistry, windowSpan } from "./store.js";
 import { readTheme, seriesColor, translucent } from "./theme.js";
@@ -122,18 +123,22 @@ const now = () => performance.now();
  * @returns {{store: Store, detach: () => void}}
  */
 function attachStore(model) {
+  /** @type {(content: object, buffers?: ArrayBuffer[]) => void} */
+  const send = (content, buffers) => {
+    try {
+      model.send(content, undefined, buffers);
+    } catch (err) {
+      // The kernel went away between two checks; the next check will say so.
+      console.warn("livefeed: could not reach the kernel:", err);
+    }
+  };
+  const pictures = new Pictures(PAGE, send);
   const store = new Store({
     window: Number(model.get("window")) || 10_000,
     spanMs: windowSpan(model.get("window_span_ms")),
-    send: (content) => {
-      try {
-        model.send(content);
-      } catch (err) {
-        // The kernel went away between two checks; the next check will say so.
-        console.warn("livefeed: could not reach the kernel:", err);
-      }
-    },
+    send,
   });
+  picturesOf.set(store, pictures);
   const checkKernel = () => store.checkKernel(kernelState(model.widget_manager), now());
   checkKernel();
   store.start({ snapshot: model.get("snapshot"), stats: model.get("feed_stats") }, now());
@@ -142,7 +147,14 @@ function attachStore(model) {
    * @param {unknown} content
    * @param {DataView[]} buffers
    */
-  const onMessage = (content, buffers) => store.receive(content, buffers, now());
+  const onMessage = (content, buffers) => {
+    const request = pictureRequest(content);
+    if (request === null) store.receive(content, buffers, now());
+    else {
+      store.heard();
+      void pictures.answer(request);
+    }
+  };
   model.on("msg:custom", onMessage);
   /** @type {Array<[string, () => void]>} */
   const listeners = [
@@ -195,6 +207,12 @@ function viewStore(model) {
 
 /** How much of a candle chart's height its tallest volume bar takes. */
 const VOLUME_SHARE = 0.25;
+
+/** This page, to the kernel, which counts each page's views of a chart apart. */
+const PAGE = newPageId();
+
+/** @type {WeakMap<Store, Pictures>} the views of each store's model that can make a picture */
+const picturesOf = new WeakMap();
 
 /** @type {Render<Traits>} */
 function render({ model, el }) {
@@ -673,7 +691,17 @@ function render({ model, el }) {
     attributeFilter: ["data-jp-theme-name", "data-jp-theme-light", "class", "data-theme"],
   });
 
+  // The kernel's `save("….png")` asks the model's views: this one answers with what it drew.
+  const dropPicture =
+    picturesOf.get(store)?.add(async () => {
+      const canvas = plot.querySelector("canvas");
+      if (!canvas || frames === 0) return null;
+      const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+      return blob ? new Uint8Array(await /** @type {Blob} */ (blob).arrayBuffer()) : null;
+    }) ?? (() => {});
+
   return () => {
+    dropPicture();
     leaveLink();
     job.remove();
     unsubscribe();

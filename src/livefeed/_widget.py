@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 _STATIC = Path(__file__).parent / "static"
 
 ALERT_ERROR = "alert_error"  # the error kind of an alert callback that raised
+PNG_ERROR = "png_error"  # the error kind of a PNG that could not be saved
 
 MAX_MARKERS = 100
 """Alert crossings the page marks on the chart: the newest ones."""
@@ -303,6 +304,10 @@ class LiveChart(anywidget.AnyWidget):
         self._markers: deque[dict[str, Any]] = deque(maxlen=MAX_MARKERS)
         self._markers_changed = False
         self._markers_sent = 0.0
+        # Views open per page (pages say so as views come and go), and the PNGs asked of them.
+        self._views: dict[str, int] = {}
+        self._pictures: dict[int, Path] = {}
+        self._next_picture = 1
         self._closed = False
         # The cell that made this chart: when it runs again, an unheld chart is stopped.
         self._cell = current_cell()
@@ -630,18 +635,21 @@ class LiveChart(anywidget.AnyWidget):
         window, drawn by the same front end, with its styles and annotations. The page needs
         no server, kernel or network: open it from the file. Returns the path written.
 
-        A PNG of the plot is saved from the chart's toolbar (its PNG button), in the browser:
-        the kernel cannot ask a view for its picture while the cell that asks is running.
+        A `.png` is the picture a view of the chart draws, made by the page: the chart must be
+        shown somewhere (a ValueError says so otherwise). The page answers at once, but the
+        kernel reads its answer only once the running cell has ended, so the file appears then:
+        in the next cell, not in this one. A picture the page could not make is counted as
+        `png_error` in `stats`, with the page's reason in `stats["last_error"]`.
         """
         target = Path(path)
         suffix = target.suffix.lower()
         if suffix == ".png":
-            raise ValueError(
-                "save() writes .html pages; for a PNG of the plot, use the PNG button in the "
-                "chart's toolbar (the picture is made by the browser)"
-            )
+            return self._ask_picture(target)
         if suffix not in (".html", ".htm"):
-            raise ValueError(f"save() writes .html pages, not {suffix or 'files without a suffix'}")
+            raise ValueError(
+                f"save() writes .html pages and .png pictures, not "
+                f"{suffix or 'files without a suffix'}"
+            )
         state = {
             name: value
             for name, value in self.get_state().items()
@@ -654,6 +662,37 @@ class LiveChart(anywidget.AnyWidget):
         )
         write_page(target, page)
         return target
+
+    def _ask_picture(self, target: Path) -> Path:
+        if not any(self._views.values()):
+            raise ValueError(
+                "no view of this chart is open, and a PNG is what a view draws: show the chart "
+                "(put it last in a cell, or display(chart)) and save again, or save an .html page"
+            )
+        if not target.parent.is_dir():
+            raise FileNotFoundError(f"no folder {target.parent} to save {target.name} in")
+        request = self._next_picture
+        self._next_picture += 1
+        self._pictures[request] = target
+        self._runtime.run_sync(lambda: self.send({"type": "png", "id": request}))
+        return target
+
+    def _take_picture(self, content: dict[str, Any], buffers: object) -> None:
+        """The page's answer to a PNG request: the picture's bytes, or why there are none."""
+        target = self._pictures.pop(int(content.get("id", -1)), None)
+        if target is None:
+            return  # not asked, or answered already (two pages of one kernel)
+        error = content.get("error")
+        data = buffers[0] if isinstance(buffers, list) and buffers else None
+        if error is None and data is not None:
+            try:
+                target.write_bytes(bytes(data))
+                return
+            except OSError as failure:
+                error = f"cannot write {target.name}: {failure.strerror or failure}"
+        self._data.note(
+            PNG_ERROR, f"{target.name} not saved: {error or 'the page sent no picture'}"
+        )
 
     def unlink(self) -> None:
         """Take this chart out of its `link` group: its x axis moves on its own again."""
@@ -793,10 +832,20 @@ class LiveChart(anywidget.AnyWidget):
     def pump_failed(self, error: BaseException) -> None:
         self._data.note(INTERNAL, f"internal error while sending to the browser: {error!r}")
 
-    def _on_view_message(self, _widget: object, content: object, _buffers: object) -> None:
+    def _on_view_message(self, _widget: object, content: object, buffers: object) -> None:
         # Runs on the kernel's shell thread: only raise a flag; the pump answers on its own thread.
         if is_sync_request(content):
             self._reset_wanted = True
+            return
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        if kind == "views":
+            count = content.get("count")
+            if isinstance(count, int) and count >= 0:
+                self._views[str(content.get("page"))] = count
+        elif kind == "png":
+            self._take_picture(content, buffers)
 
 
 _PARAMETERS = tuple(
