@@ -292,6 +292,31 @@ def test_the_png_button_saves_what_the_canvas_shows(
     assert data == base64.b64decode(canvas[2].split(",", 1)[1])
 
 
+def test_save_png_from_python_writes_what_the_view_draws(
+    notebook: Notebook, lab_server: LabServer
+) -> None:
+    view = _drawn(notebook, "bars", 21)
+    path = lab_server.root_dir / "bars.png"
+    # The page answers at once; the kernel reads the answer when the cell has ended.
+    notebook.run_cell(f"saved = bars.save({str(path)!r})")
+    wait_for(path.exists, what="the PNG written once the cell ended")
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    canvas = view.evaluate(
+        "(root) => { const c = root.querySelector('.livefeed-plot canvas');"
+        " return [c.width, c.height, c.toDataURL('image/png')]; }"
+    )
+    assert (width, height) == (canvas[0], canvas[1])
+    assert data == base64.b64decode(canvas[2].split(",", 1)[1])
+    assert notebook.evaluate("bars.stats['error_kinds']") == "{}"
+    # A chart shown nowhere has no picture to give: a clear error in the cell.
+    printed = notebook.run_cell(
+        "try:\n    LiveChart(None).save('hidden.png')\nexcept ValueError as e:\n    print(e)"
+    )
+    assert "no view of this chart is open" in printed
+
+
 def test_a_saved_page_draws_the_window_from_a_file(
     page: Page, notebook: Notebook, lab_server: LabServer
 ) -> None:
