@@ -208,6 +208,25 @@ function viewStore(model) {
 /** How much of a candle chart's height its tallest volume bar takes. */
 const VOLUME_SHARE = 0.25;
 
+/**
+ * A series' own style, as given in Python; {} when it has none. Read as an own
+ * property: a series may be named "constructor" or "__proto__".
+ * @param {Record<string, SeriesOptions>} styles
+ * @param {string} name
+ * @returns {SeriesOptions}
+ */
+function styleOf(styles, name) {
+  return Object.getOwnPropertyDescriptor(styles, name)?.value ?? {};
+}
+
+/**
+ * A copy of `ys` with every value a log scale cannot place (y <= 0) made a gap.
+ * @param {Float64Array} ys
+ */
+function positive(ys) {
+  return ys.map((y) => (y > 0 ? y : NaN));
+}
+
 /** This page, to the kernel, which counts each page's views of a chart apart. */
 const PAGE = newPageId();
 
@@ -297,7 +316,7 @@ function render({ model, el }) {
     const barMs = Number(model.get("_bar_ms") ?? 0);
     if (barMs > 0) return candleSeries(styles, log, barMs);
     return [...feed.series.values()].map((s) => {
-      const style = Object.getOwnPropertyDescriptor(styles, s.name)?.value ?? {};
+      const style = styleOf(styles, s.name);
       const ys = s.ring.ys();
       return {
         id: s.id,
@@ -309,7 +328,7 @@ function render({ model, el }) {
         scale: style.axis === "right" ? "y2" : "y",
         visible: style.visible,
         xs: s.ring.xs(),
-        ys: log ? ys.map((y) => (y > 0 ? y : NaN)) : ys,
+        ys: log ? positive(ys) : ys,
         ring: log ? null : s.ring,
       };
     });
@@ -337,14 +356,14 @@ function render({ model, el }) {
       family[s.role] = s;
       families.set(s.name, family);
     }
-    const gap = (/** @type {Float64Array} */ ys) => (log ? ys.map((y) => (y > 0 ? y : NaN)) : ys);
+    const gap = (/** @type {Float64Array} */ ys) => (log ? positive(ys) : ys);
     /** @type {ViewSeries[]} */
     const candles = [];
     /** @type {ViewSeries[]} */
     const volumes = [];
     let k = 0;
     for (const [name, { open, high, low, close, volume }] of families) {
-      const style = Object.getOwnPropertyDescriptor(styles, name)?.value ?? {};
+      const style = styleOf(styles, name);
       const color = style.color || seriesColor(k);
       k += 1;
       if (open && high && low && close) {
@@ -373,7 +392,7 @@ function render({ model, el }) {
       }
       if (volume) {
         const label = `${name} volume`;
-        const own = Object.getOwnPropertyDescriptor(styles, label)?.value ?? {};
+        const own = styleOf(styles, label);
         volumes.push({
           id: volume.id,
           name: label,
