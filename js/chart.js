@@ -57,11 +57,36 @@ export const ALERT_COLOR = "#dc2626";
  *   asks to move x by a fraction of the plot's width (positive: newer)
  */
 
+/**
+ * How a view series is drawn, its unset options given their defaults.
+ * @param {Omit<ViewSeries, "ring" | "xs" | "ys">} s
+ * @param {boolean} log the chart's y scales are logarithmic
+ * @returns {SeriesStyle}
+ */
+export function seriesStyle(s, log) {
+  return {
+    id: s.id,
+    name: s.name,
+    color: s.color,
+    width: s.width ?? DEFAULT_WIDTH,
+    dash: s.dash ?? [],
+    scale: s.scale ?? "y",
+    log,
+    ...(s.barWidth ? { barWidth: s.barWidth } : {}),
+  };
+}
+
 /** How much one wheel step zooms. */
 export const WHEEL_ZOOM = 1.25;
 
-/** A series' stroke width, in CSS pixels, unless its style gives one. */
-export const DEFAULT_WIDTH = 1.5;
+/**
+ * A series' stroke width, in CSS pixels, unless its style gives one. One pixel
+ * (uPlot's default too) because, without a GPU, a canvas draws a one-pixel
+ * line as a hairline: a noisy 2,700-point line took about 1 ms that way and
+ * 11 to 22 ms at 1.5 pixels, which alone would hold a page of charts well
+ * under the display's frame rate.
+ */
+export const DEFAULT_WIDTH = 1;
 
 /**
  * Tick steps of time axes, in milliseconds: uPlot's own, plus 2 s and 2 min.
@@ -185,17 +210,7 @@ export class Chart {
       series: [
         {},
         ...series.map((s) => {
-          /** @type {SeriesStyle} */
-          const style = {
-            id: s.id,
-            name: s.name,
-            color: s.color,
-            width: s.width ?? DEFAULT_WIDTH,
-            dash: s.dash ?? [],
-            scale: s.scale ?? "y",
-            log,
-            ...(s.barWidth ? { barWidth: s.barWidth } : {}),
-          };
+          const style = seriesStyle(s, log);
           const options = chartKind(s.kind ?? opts.kind).series(style, summaryOf);
           return {
             ...options,

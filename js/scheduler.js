@@ -11,21 +11,46 @@
  * queue is first in, first out), a lone chart is still drawn in every frame it
  * is dirty (at least one view is drawn per frame), and a frame's drawing stays
  * near the budget however many charts there are.
+ *
+ * The budget counts only the time spent in draw calls, but a canvas costs the
+ * browser more after the callback returns (rasterising what was drawn and
+ * handing it to the compositor: with software rendering, more than the script
+ * itself). So the scheduler also watches the frames themselves: when a frame
+ * that drew several views is followed late (the display missed a refresh), a
+ * frame may draw one view fewer than it did; after a run of frames on time
+ * that left views waiting, one more. The cap settles where frames just fit. Each chart then redraws a little less often, and the
+ * page keeps the display's frame rate.
  */
 
 /**
  * @typedef {{
- *   request: (callback: () => void) => unknown,
+ *   request: (callback: (time: number) => void) => unknown,
  *   now: () => number,
  *   budgetMs: number,
  *   onError?: (err: unknown) => void,
  * }} SchedulerEnv
- *   request: schedules a callback for the next frame (requestAnimationFrame);
+ *   request: schedules a callback for the next frame, called with the frame's
+ *     time in milliseconds (requestAnimationFrame);
  *   now: a clock in milliseconds (performance.now);
  *   budgetMs: drawing time after which a frame draws no further view;
  *   onError: told when a view's draw throws (default console.error); the
  *     other views are still drawn.
  */
+
+/** A frame this many times the display's refresh period (or longer) missed a refresh. */
+export const LATE = 1.5;
+
+/** Frames on time, while views were left waiting, before a frame may draw one view more. */
+export const ON_TIME_RUN = 60;
+
+/**
+ * The refresh period assumed until frames show a shorter one (60 Hz). The
+ * estimate is the shortest interval seen, let grow by DRIFT per frame so that
+ * a slower display is found too; starting from a guess matters because a page
+ * that is overloaded from its first frame never shows its true period.
+ */
+const ASSUMED_PERIOD_MS = 1000 / 60;
+const DRIFT = 1.001;
 
 /** A view's place in the scheduler. */
 export class Job {
@@ -59,6 +84,17 @@ export class FrameScheduler {
      *  @type {Set<Job>} */
     this._queue = new Set();
     this._scheduled = false;
+    /** Views a frame may draw (lowered when frames come late). */
+    this.cap = Number.POSITIVE_INFINITY;
+    /** Views the last frame drew, and whether it left some waiting. */
+    this._lastDrawn = 0;
+    this._lastCapped = false;
+    /** Time of the last frame, or null when the next frame does not follow it directly. */
+    /** @type {number | null} */
+    this._lastTime = null;
+    /** The display's refresh period, as estimated so far (ms). */
+    this.period = ASSUMED_PERIOD_MS;
+    this._onTime = 0;
   }
 
   /**
@@ -84,19 +120,46 @@ export class FrameScheduler {
   _schedule() {
     if (this._scheduled || this._queue.size === 0) return;
     this._scheduled = true;
-    this.env.request(() => this._frame());
+    this.env.request((time) => this._frame(time));
   }
 
-  _frame() {
+  /**
+   * Adjusts the cap from how long the last frame took (`interval`, from its
+   * start to this one's), when this frame directly follows one that drew.
+   * @param {number} interval
+   */
+  _pace(interval) {
+    this.period = Math.min(this.period * DRIFT, interval);
+    if (interval >= LATE * this.period) {
+      this._onTime = 0;
+      if (this._lastDrawn > 1) this.cap = this._lastDrawn - 1;
+      return;
+    }
+    if (!this._lastCapped) return;
+    this._onTime += 1;
+    if (this._onTime >= ON_TIME_RUN) {
+      this._onTime = 0;
+      this.cap += 1;
+    }
+  }
+
+  /** @param {number} time */
+  _frame(time) {
     this._scheduled = false;
+    if (this._lastTime !== null && Number.isFinite(time)) this._pace(time - this._lastTime);
     const { now, budgetMs } = this.env;
     const start = now();
     // Only the jobs queued when the frame starts: a view marked again while
     // drawing (or drawn and marked by a message in between) waits for the next.
     const due = [...this._queue];
     let drawn = 0;
+    let capped = false;
     for (const job of due) {
       if (drawn > 0 && now() - start >= budgetMs) break;
+      if (drawn >= this.cap && this._queue.has(job)) {
+        capped = true;
+        break;
+      }
       if (!this._queue.delete(job)) continue; // removed by an earlier draw
       drawn += 1;
       try {
@@ -105,6 +168,16 @@ export class FrameScheduler {
         (this.env.onError ?? console.error)(err);
       }
     }
+    this._lastDrawn = drawn;
+    this._lastCapped = capped;
     this._schedule();
+    // A frame that drew is followed by the next one even with nothing left to
+    // draw, to learn how long its drawing made it; after a frame that drew
+    // nothing, the next interval would include an idle spell and mean nothing.
+    this._lastTime = drawn > 0 ? time : null;
+    if (drawn > 0 && !this._scheduled) {
+      this._scheduled = true;
+      this.env.request((t) => this._frame(t));
+    }
   }
 }

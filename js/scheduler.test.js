@@ -1,10 +1,10 @@
 // @ts-check
 import { describe, expect, it } from "vitest";
-import { FrameScheduler } from "./scheduler.js";
+import { FrameScheduler, LATE, ON_TIME_RUN } from "./scheduler.js";
 
 /** A scheduler on a fake clock whose frames run when the test says. */
 function setup(budgetMs = 10) {
-  /** @type {Array<() => void>} */
+  /** @type {Array<(time: number) => void>} */
   let requested = [];
   let clock = 0;
   /** @type {unknown[]} */
@@ -15,10 +15,12 @@ function setup(budgetMs = 10) {
     budgetMs,
     onError: (err) => errors.push(err),
   });
-  const runFrame = () => {
+  /** Runs the requested frame; `at` is its time (default: the clock's). */
+  const runFrame = (at = clock) => {
+    clock = Math.max(clock, at);
     const cbs = requested;
     requested = [];
-    for (const cb of cbs) cb();
+    for (const cb of cbs) cb(at);
   };
   /** @type {string[]} */
   const log = [];
@@ -42,7 +44,9 @@ describe("FrameScheduler", () => {
     expect(requests()).toBe(1);
     runFrame();
     expect(log).toEqual(["a", "b"]);
-    expect(requests()).toBe(0);
+    expect(requests()).toBe(1); // the next frame, which says how long this one took
+    runFrame();
+    expect(requests()).toBe(0); // drew nothing: no frame follows
     expect(s.pending).toBe(0);
   });
 
@@ -102,6 +106,7 @@ describe("FrameScheduler", () => {
     b.mark();
     a.remove();
     runFrame();
+    runFrame();
     expect(log).toEqual(["b"]);
     a.mark();
     expect(requests()).toBe(0);
@@ -122,5 +127,91 @@ describe("FrameScheduler", () => {
     b.mark();
     runFrame();
     expect(log).toEqual(["b", "b"]);
+  });
+
+  describe("frame pacing", () => {
+    const PERIOD = 1000 / 60;
+
+    /** Ten views, always dirty, cheap to draw (the budget never stops a frame). */
+    function dashboard() {
+      const t = setup(8);
+      const views = Array.from({ length: 10 }, (_, i) => t.view(String(i), 0.1));
+      /** Marks every view and runs a frame at `at`; returns how many views it drew. */
+      const frame = (/** @type {number} */ at) => {
+        for (const v of views) v.mark();
+        const before = t.log.length;
+        t.runFrame(at);
+        return t.log.length - before;
+      };
+      return { ...t, frame };
+    }
+
+    it("takes a frame LATE times the period apart, and no sooner, for late", () => {
+      const { s, frame } = dashboard();
+      frame(0);
+      frame(LATE * PERIOD * 0.99);
+      expect(s.cap).toBe(Number.POSITIVE_INFINITY);
+      frame(LATE * PERIOD * 0.99 + LATE * PERIOD * 1.01);
+      expect(s.cap).toBe(9);
+    });
+
+    it("draws one view fewer per frame after a frame that came late", () => {
+      const { s, frame } = dashboard();
+      expect(frame(0)).toBe(10);
+      expect(frame(PERIOD)).toBe(10); // on time: nothing changes
+      expect(frame(PERIOD + 2 * PERIOD)).toBe(9); // the frame of 10 views made this one late
+      expect(s.cap).toBe(9);
+    });
+
+    it("lets one more view through after a run of frames on time that left views waiting", () => {
+      const { s, frame } = dashboard();
+      let t = 0;
+      frame(t);
+      t += 3 * PERIOD;
+      frame(t); // late: 9
+      t += 3 * PERIOD;
+      frame(t); // late again: 8
+      expect(s.cap).toBe(8);
+      for (let i = 0; i < ON_TIME_RUN - 1; i++) {
+        t += PERIOD;
+        expect(frame(t)).toBe(8);
+      }
+      t += PERIOD;
+      expect(frame(t)).toBe(9);
+    });
+
+    it("never stops drawing: a lone view is drawn in every frame, however late", () => {
+      const { s, runFrame, log, view } = setup(8);
+      const a = view("a", 0.1);
+      let t = 0;
+      for (let i = 0; i < 5; i++) {
+        a.mark();
+        runFrame(t);
+        t += 5 * PERIOD;
+      }
+      expect(log).toHaveLength(5);
+      expect(s.cap).toBe(Number.POSITIVE_INFINITY);
+    });
+
+    it("does not take a frame after an idle spell for a late one", () => {
+      const { s, frame, requests, runFrame } = dashboard();
+      frame(0);
+      while (requests() > 0) runFrame(PERIOD); // drains: nothing is marked again
+      frame(10_000); // the first frame after a long idle spell
+      expect(s.cap).toBe(Number.POSITIVE_INFINITY);
+    });
+
+    it("learns a faster display's period from its frames", () => {
+      const { s, frame } = dashboard();
+      const fast = 1000 / 120;
+      let t = 0;
+      for (let i = 0; i < 5; i++) {
+        t += fast;
+        frame(t);
+      }
+      expect(s.period).toBeCloseTo(fast, 6);
+      frame(t + 2 * fast); // late at 120 Hz, though on time at 60 Hz
+      expect(s.cap).toBe(9);
+    });
   });
 });
