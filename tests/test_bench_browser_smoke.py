@@ -106,6 +106,10 @@ def test_scale_results_are_well_formed(results: tuple[dict[str, Any], str]) -> N
     for e in scale["by_window"] + scale["by_charts"]:
         assert e["views_drawn"] == e["charts"]
         assert _number(e["fps_median"]) and _number(e["lag_ms"])
+    rows = scale["dashboards"]
+    assert {d["library"] for d in rows} == set(LIBRARIES)
+    for d in rows:
+        assert _number(d["fps_median"]) and d["met"] == (d["fps_median"] >= d["target_fps"])
     for profile in scale["profiles"].values():
         assert profile["by_source"] and profile["by_function"]
         assert all(_number(share) for _, share in profile["by_source"])
