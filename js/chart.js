@@ -147,6 +147,9 @@ export class Chart {
     this.opts = opts;
     /** Annotations drawn by the last frame (those in view). */
     this.annotationsDrawn = 0;
+    /** The x axis' tick labels as the last frame drew them (a time's two lines joined by a space). */
+    /** @type {string[]} */
+    this.xTicks = [];
     /** Alert markers drawn by the last frame (those in view, of a visible series). */
     this.markersDrawn = 0;
     /** @type {Map<string, string>} the scale of each visible series, by name */
@@ -243,7 +246,7 @@ export class Chart {
       hooks: {
         setSelect: [(u) => this._onSelect(u)],
         setCursor: [(u) => this._onCursor(u)],
-        draw: [(u) => this._drawAnnotations(u), (u) => this._drawMarkers(u)],
+        draw: [(u) => this._drawAnnotations(u), (u) => this._drawMarkers(u), (u) => this._readTicks(u)],
       },
     };
     this.u = new uPlot(options, faceted(series.map(() => [new Float64Array(0), new Float64Array(0)])), parent);
@@ -309,6 +312,17 @@ export class Chart {
       u.setScale("y", { min: yRange[0], max: yRange[1] });
       if (y2Range && u.scales.y2) u.setScale("y2", { min: y2Range[0], max: y2Range[1] });
     });
+  }
+
+  /**
+   * Keeps the x axis' labels as drawn, for the view's attributes.
+   * @param {uPlot} u
+   */
+  _readTicks(u) {
+    // uPlot keeps the labels it drew on the axis (not in its typings); a tick skipped for room
+    // is null there.
+    const values = /** @type {{_values?: unknown[] | null}} */ (/** @type {unknown} */ (u.axes[0]))._values;
+    this.xTicks = (values ?? []).filter((v) => v != null).map((v) => String(v).replace(/\n/g, " "));
   }
 
   /**

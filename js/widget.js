@@ -518,6 +518,7 @@ function render({ model, el }) {
       ...state.attributes(picture, frames, chart !== null),
       hidden,
       annotations: String(chart ? chart.annotationsDrawn : 0),
+      "x-ticks": JSON.stringify(chart ? chart.xTicks : []),
       "alert-markers": String(chart ? chart.markersDrawn : 0),
       ...(Number(model.get("_bar_ms") ?? 0) > 0 ? { candles: candlesInView(view, picture.xRange) } : {}),
     });

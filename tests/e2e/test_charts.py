@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import struct
 from collections.abc import Iterator
 from pathlib import Path
@@ -334,8 +335,29 @@ def test_a_saved_page_draws_the_window_from_a_file(
         offline.close()
 
 
+# The x axis of the first seconds of 2026, as uPlot labels seconds: the first tick carries the
+# date and the hour (":00 1/1/26 9:00am"), the others only their second (":01").
+TOKYO_HOUR = re.compile(r"^:00 1/1/26 9:00am$")
+UTC_HOUR = re.compile(r"^:00 1/1/26 12:00am$")
+
+
+def _all_at(view: Locator, first: re.Pattern[str]) -> bool:
+    ticks = json.loads(view.get_attribute("data-livefeed-x-ticks") or "[]")
+    return (
+        len(ticks) >= 2
+        and first.match(ticks[0]) is not None
+        and all(re.fullmatch(r":\d\d", t) for t in ticks[1:])
+    )
+
+
 def test_times_read_in_the_zone_asked_for(page: Page, notebook: Notebook) -> None:
+    notebook.run_cell('zoned.tz = "Asia/Tokyo"')
     view = _drawn(notebook, "zoned", 11)
+    # The axis: the points span 00:00:00 to 00:00:10 UTC, 09:00:00 to 09:00:10 in Tokyo.
+    wait_for(
+        lambda: _all_at(view, TOKYO_HOUR),
+        what=lambda: f"Tokyo ticks, not {view.get_attribute('data-livefeed-x-ticks')}",
+    )
     box = view.locator(".u-over").bounding_box()
     assert box is not None
     # The pointer at the plot's right edge: the newest point, 00:00:10 UTC, is 09:00:10 in Tokyo.
@@ -344,11 +366,44 @@ def test_times_read_in_the_zone_asked_for(page: Page, notebook: Notebook) -> Non
     wait_for(lambda: label.inner_text().startswith("at 2026-01-01 09:00:"), what="Tokyo time")
     notebook.run_cell('zoned.tz = "UTC"')
     view = _drawn(notebook, "zoned", 11)
+    wait_for(
+        lambda: _all_at(view, UTC_HOUR),
+        what=lambda: f"UTC ticks, not {view.get_attribute('data-livefeed-x-ticks')}",
+    )
     page.mouse.move(box["x"] + 1, box["y"] + box["height"] / 2)
     box = view.locator(".u-over").bounding_box()
     assert box is not None
     page.mouse.move(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2)
     wait_for(lambda: label.inner_text().startswith("at 2026-01-01 00:00:"), what="UTC time")
+
+
+def test_a_shift_drag_pans_x_and_the_linked_chart_moves_with_it(
+    page: Page, notebook: Notebook
+) -> None:
+    left = _drawn(notebook, "left", 100)
+    right = _drawn(notebook, "right", 100)
+    left.scroll_into_view_if_needed()
+    box = left.locator(".u-over").bounding_box()
+    assert box is not None
+    middle = box["y"] + box["height"] / 2
+    page.mouse.dblclick(box["x"] + box["width"] / 2, middle)  # following, whatever ran before
+    wait_for(lambda: value_range(left, "x-range") == (90.0, 99.0), what="following")
+    # Dragging the picture right by 40 % of the plot's width shows what lies 40 % of the span
+    # (9) earlier, as a map does; the span stays.
+    start, end = box["x"] + box["width"] * 0.3, box["x"] + box["width"] * 0.7
+    page.keyboard.down("Shift")
+    page.mouse.move(start, middle)
+    page.mouse.down()
+    page.mouse.move(end, middle, steps=8)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    wait_for(lambda: left.get_attribute("data-livefeed-following") == "false", what="the pan")
+    low, high = value_range(left, "x-range")
+    assert high - low == pytest.approx(9.0)
+    assert low == pytest.approx(86.4, abs=0.3), (low, high)
+    wait_for(lambda: value_range(right, "x-range") == (low, high), what="the linked chart")
+    page.mouse.dblclick(box["x"] + box["width"] / 2, middle)
+    wait_for(lambda: value_range(left, "x-range") == (90.0, 99.0), what="following again")
 
 
 def test_a_chart_out_of_sight_is_not_drawn_until_it_comes_back(
