@@ -62,8 +62,16 @@ class Feed(ServerProcess):
         self._done: dict[str, dict[str, Any]] = {}
         self._started: dict[str, dict[str, Any]] = {}
 
-    def url(self, key: str, per_message: int, rate: float, seconds: float, prefill: int = 0) -> str:
-        query = f"key={key}&prefill={prefill}&record=1"
+    def url(
+        self,
+        key: str,
+        per_message: int,
+        rate: float,
+        seconds: float,
+        prefill: int = 0,
+        groups: int = 0,
+    ) -> str:
+        query = f"key={key}&prefill={prefill}&record=1&groups={groups}"
         return f"ws://127.0.0.1:{self.port}/stream/{per_message}/{rate:g}/{seconds:g}?{query}"
 
     def wait_done(self, keys: Sequence[str], timeout: float) -> dict[str, dict[str, Any]]:
@@ -301,6 +309,7 @@ class Load:
     prefill: int = 0
     height: int = 300
     warmup_buckets: int = 1  # 1-s buckets left out of the steady state (the first render)
+    groups: int = 0  # series per chart, by a group field (livefeed's group_by); 0: one series
 
     @property
     def points_per_second(self) -> float:
@@ -315,13 +324,21 @@ def run_case(s: Session, library: str, load: Load, *, profile: float = 0.0) -> d
     """
     s.clear_cells()
     keys = [s.next_key(library) for _ in range(load.charts)]
-    urls = [s.feed.url(k, load.per_message, load.rate, load.seconds, load.prefill) for k in keys]
+    urls = [
+        s.feed.url(k, load.per_message, load.rate, load.seconds, load.prefill, load.groups)
+        for k in keys
+    ]
     view = VIEWS[library]
     s.page.evaluate(PROBE_JS, {**view, "expected": load.charts})
     procs = s.processes()
     cpu_before = {role: _cpu_seconds(p) for role, p in procs.items()}
     wall_before = time.monotonic()
-    code = CHART_CODE[library].format(urls=urls, window=load.window, height=load.height)
+    if load.groups and library != "livefeed":
+        raise ValueError(f"{library} is not measured with grouped series")
+    grouped = ', group_by="g"' if load.groups else ""
+    code = CHART_CODE[library].format(
+        urls=urls, window=load.window, height=load.height, grouped=grouped
+    )
     s.notebook.run_cell(code + "\nfrom IPython.display import display\ndisplay(*charts)")
     with suppress(Exception):
         s.page.locator(view["selector"]).first.scroll_into_view_if_needed(timeout=5000)

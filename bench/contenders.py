@@ -79,7 +79,7 @@ def bench_cleanup():
 LIVEFEED_CHART = """
 from livefeed import LiveChart
 for url in {urls!r}:
-    charts.append(LiveChart(url, x="ts", y="v", window={window}, height={height}))
+    charts.append(LiveChart(url, x="ts", y="v", window={window}, height={height}{grouped}))
 """
 
 BQPLOT_CHART = """

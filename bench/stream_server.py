@@ -2,15 +2,16 @@
 
     python -m bench.stream_server      # prints "PORT <n>", then one JSON line per finished stream
 
-Path: /stream/<P>/<messages per second>/<seconds>?key=<name>&prefill=<points>&record=1
+Path: /stream/<P>/<messages per second>/<seconds>?key=<name>&prefill=<points>&record=1&groups=<G>
 
 Every message is a JSON array of P points `{"ts": <epoch ms>, "v": <float>}` (one object when P
-is 1). The x value is the server's send time: the last point of a message carries the wall-clock
-time at which the message was sent, and the others are spread evenly back to the previous send,
-so x grows steadily and the browser can tell how old the newest point it draws is (both ends read
-the same machine clock). `prefill` points, older than the stream, are sent at once first, so a
-large window is full from the start. After `seconds` the stream stops sending but keeps the
-connection open, and this line is printed:
+is 1); with `groups`, each point also has `"g"`, the name of one of G series, taken in turn. The
+x value is the server's send time: the last point of a message carries the wall-clock time at
+which the message was sent, and the others are spread evenly back to the previous send, so x
+grows steadily and the browser can tell how old the newest point it draws is (both ends read the
+same machine clock). `prefill` points, older than the stream, are sent at once first, so a large
+window is full from the start. After `seconds` the stream stops sending but keeps the connection
+open, and this line is printed:
 
     {"event": "done", "key": ..., "start_ms": ..., "end_ms": ..., "messages": ..., "points": ...,
      "last_x": ..., "send_x": [...] (with record=1: the x of the last point of each message)}
@@ -41,8 +42,13 @@ def value(i: int) -> float:
     return round(100.0 + 10.0 * math.sin(i / 200.0) + 2.0 * math.sin(i / 7.0), 4)
 
 
-def points_text(xs: list[float], first: int) -> str:
-    rows = [{"ts": x, "v": value(first + k)} for k, x in enumerate(xs)]
+def points_text(xs: list[float], first: int, groups: int = 0) -> str:
+    rows: list[dict[str, float | str]] = [
+        {"ts": x, "v": value(first + k)} for k, x in enumerate(xs)
+    ]
+    if groups:
+        for k, row in enumerate(rows):
+            row["g"] = f"s{(first + k) % groups}"
     return json.dumps(rows[0] if len(rows) == 1 else rows, separators=(",", ":"))
 
 
@@ -58,6 +64,7 @@ async def stream(ws: ServerConnection) -> None:
     key = query.get("key", [parts.path])[0]
     prefill = int(query.get("prefill", ["0"])[0])
     record = query.get("record", ["0"])[0] == "1"
+    groups = int(query.get("groups", ["0"])[0])
     interval = 1.0 / rate
     with contextlib.suppress(ConnectionClosed):  # the client leaving ends the stream
         start_ms = time.time() * 1000.0
@@ -67,7 +74,7 @@ async def stream(ws: ServerConnection) -> None:
             for first in range(0, prefill, PREFILL_CHUNK):
                 count = min(PREFILL_CHUNK, prefill - first)
                 xs = [base + (first + k) * PREFILL_SPACING_MS for k in range(count)]
-                await ws.send(points_text(xs, index))
+                await ws.send(points_text(xs, index, groups))
                 index += count
         report({"event": "start", "key": key, "start_ms": start_ms})
         started = time.monotonic()
@@ -86,7 +93,7 @@ async def stream(ws: ServerConnection) -> None:
             step = (now_x - previous_x) / per_message
             xs = [previous_x + step * (k + 1) for k in range(per_message)]
             xs[-1] = now_x
-            await ws.send(points_text(xs, index))
+            await ws.send(points_text(xs, index, groups))
             index += per_message
             previous_x = now_x
             sent += 1

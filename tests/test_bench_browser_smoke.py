@@ -106,6 +106,8 @@ def test_scale_results_are_well_formed(results: tuple[dict[str, Any], str]) -> N
     for e in scale["by_window"] + scale["by_charts"]:
         assert e["views_drawn"] == e["charts"]
         assert _number(e["fps_median"]) and _number(e["lag_ms"])
+    many = scale["by_series"]
+    assert many["series"] > 1 and many["views_drawn"] == 1 and _number(many["fps_median"])
     rows = scale["dashboards"]
     assert {d["library"] for d in rows} == set(LIBRARIES)
     for d in rows:

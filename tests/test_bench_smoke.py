@@ -106,3 +106,4 @@ def test_the_dashboard_targets_are_those_the_readme_states() -> None:
     assert scale.CONTENDED_CHARTS == 10
     ten = [load for load in scale.plan(smoke=False)[1] if load.charts == 10]
     assert ten and ten[0].points_per_second == 200  # per chart, as the README says
+    assert scale.series_load(smoke=False).groups == scale.MANY_SERIES == 500
