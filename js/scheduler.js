@@ -18,8 +18,15 @@
  * itself). So the scheduler also watches the frames themselves: when a frame
  * that drew several views is followed late (the display missed a refresh), a
  * frame may draw one view fewer than it did; after a run of frames on time
- * that left views waiting, one more. The cap settles where frames just fit. Each chart then redraws a little less often, and the
- * page keeps the display's frame rate.
+ * that left views waiting, one more. The cap settles where frames just fit:
+ * each chart then redraws a little less often, and the page keeps the
+ * display's frame rate.
+ *
+ * One view can cost more than a frame by itself (thousands of segments crossing
+ * the plot: rasterising them takes the browser hundreds of milliseconds without
+ * a GPU). Such a view then rests for COOLDOWN times what its last draw cost
+ * before it is drawn again, so the page spends at most about a quarter of its
+ * time on it and stays responsive; the view shows its data a little later.
  */
 
 /**
@@ -52,6 +59,9 @@ export const ON_TIME_RUN = 60;
 const ASSUMED_PERIOD_MS = 1000 / 60;
 const DRIFT = 1.001;
 
+/** How many times its own cost a view rests after a draw that made its frame late. */
+export const COOLDOWN = 3;
+
 /** A view's place in the scheduler. */
 export class Job {
   /**
@@ -62,6 +72,10 @@ export class Job {
     this._scheduler = scheduler;
     this.draw = draw;
     this._removed = false;
+    /** Frame time before which the view is not drawn again (see COOLDOWN). */
+    this.readyAt = Number.NEGATIVE_INFINITY;
+    /** How long its last draw call took (ms). */
+    this.drawMs = 0;
   }
 
   /** Asks for a draw in a coming frame (once, however often it is asked). */
@@ -88,6 +102,8 @@ export class FrameScheduler {
     this.cap = Number.POSITIVE_INFINITY;
     /** Views the last frame drew, and whether it left some waiting. */
     this._lastDrawn = 0;
+    /** @type {Job[]} */
+    this._lastJobs = [];
     this._lastCapped = false;
     /** Time of the last frame, or null when the next frame does not follow it directly. */
     /** @type {number | null} */
@@ -125,12 +141,23 @@ export class FrameScheduler {
 
   /**
    * Adjusts the cap from how long the last frame took (`interval`, from its
-   * start to this one's), when this frame directly follows one that drew.
+   * start to this one's), when this frame directly follows one that drew,
+   * and rests the views it drew when it came late.
    * @param {number} interval
+   * @param {number} time this frame's time
    */
-  _pace(interval) {
+  _pace(interval, time) {
     this.period = Math.min(this.period * DRIFT, interval);
     if (interval >= LATE * this.period) {
+      // What the frame took beyond a refresh is what its views cost the browser, shared
+      // in proportion to their own drawing time (what they asked the canvas to do).
+      const excess = interval - this.period;
+      const jobs = this._lastJobs;
+      const total = jobs.reduce((sum, job) => sum + job.drawMs, 0);
+      for (const job of jobs) {
+        const share = total > 0 ? job.drawMs / total : 1 / jobs.length;
+        job.readyAt = time + COOLDOWN * excess * share;
+      }
       this._onTime = 0;
       if (this._lastDrawn > 1) this.cap = this._lastDrawn - 1;
       return;
@@ -146,7 +173,7 @@ export class FrameScheduler {
   /** @param {number} time */
   _frame(time) {
     this._scheduled = false;
-    if (this._lastTime !== null && Number.isFinite(time)) this._pace(time - this._lastTime);
+    if (this._lastTime !== null && Number.isFinite(time)) this._pace(time - this._lastTime, time);
     const { now, budgetMs } = this.env;
     const start = now();
     // Only the jobs queued when the frame starts: a view marked again while
@@ -154,21 +181,28 @@ export class FrameScheduler {
     const due = [...this._queue];
     let drawn = 0;
     let capped = false;
+    /** @type {Job[]} */
+    const jobs = [];
     for (const job of due) {
       if (drawn > 0 && now() - start >= budgetMs) break;
+      if (job.readyAt > time) continue; // resting: stays queued, keeps its place
       if (drawn >= this.cap && this._queue.has(job)) {
         capped = true;
         break;
       }
       if (!this._queue.delete(job)) continue; // removed by an earlier draw
       drawn += 1;
+      jobs.push(job);
+      const before = now();
       try {
         job.draw();
       } catch (err) {
         (this.env.onError ?? console.error)(err);
       }
+      job.drawMs = now() - before;
     }
     this._lastDrawn = drawn;
+    this._lastJobs = jobs;
     this._lastCapped = capped;
     this._schedule();
     // A frame that drew is followed by the next one even with nothing left to

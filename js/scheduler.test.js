@@ -1,6 +1,6 @@
 // @ts-check
 import { describe, expect, it } from "vitest";
-import { FrameScheduler, LATE, ON_TIME_RUN } from "./scheduler.js";
+import { COOLDOWN, FrameScheduler, LATE, ON_TIME_RUN } from "./scheduler.js";
 
 /** A scheduler on a fake clock whose frames run when the test says. */
 function setup(budgetMs = 10) {
@@ -55,7 +55,7 @@ describe("FrameScheduler", () => {
     const a = view("a", 50);
     for (let i = 0; i < 3; i++) {
       a.mark();
-      runFrame();
+      runFrame(i * (1000 / 60)); // frames on time: only the budget is at stake here
     }
     expect(log).toEqual(["a", "a", "a"]);
   });
@@ -159,38 +159,63 @@ describe("FrameScheduler", () => {
       const { s, frame } = dashboard();
       expect(frame(0)).toBe(10);
       expect(frame(PERIOD)).toBe(10); // on time: nothing changes
-      expect(frame(PERIOD + 2 * PERIOD)).toBe(9); // the frame of 10 views made this one late
+      expect(frame(3 * PERIOD)).toBe(0); // the frame of 10 views made this one late: they rest
       expect(s.cap).toBe(9);
+      expect(frame(4 * PERIOD)).toBe(9);
     });
 
     it("lets one more view through after a run of frames on time that left views waiting", () => {
       const { s, frame } = dashboard();
-      let t = 0;
-      frame(t);
-      t += 3 * PERIOD;
-      frame(t); // late: 9
-      t += 3 * PERIOD;
-      frame(t); // late again: 8
-      expect(s.cap).toBe(8);
+      frame(0);
+      frame(3 * PERIOD); // late: cap 9, the views rest a little
+      let t = 4 * PERIOD;
+      expect(frame(t)).toBe(9);
       for (let i = 0; i < ON_TIME_RUN - 1; i++) {
         t += PERIOD;
-        expect(frame(t)).toBe(8);
+        expect(frame(t)).toBe(9);
       }
       t += PERIOD;
-      expect(frame(t)).toBe(9);
+      expect(frame(t)).toBe(10);
+      expect(s.cap).toBe(10);
     });
 
-    it("never stops drawing: a lone view is drawn in every frame, however late", () => {
-      const { s, runFrame, log, view } = setup(8);
+    it("rests a view that makes frames late COOLDOWN times its cost, then draws it again", () => {
+      const { runFrame, log, view } = setup(8);
       const a = view("a", 0.1);
+      /** @type {number[]} */
+      const drawnAt = [];
+      // The browser takes 100 ms more than a refresh over each frame that draws the view.
+      const late = 100;
       let t = 0;
-      for (let i = 0; i < 5; i++) {
+      while (t < 3000) {
         a.mark();
+        const before = log.length;
         runFrame(t);
-        t += 5 * PERIOD;
+        const drew = log.length > before;
+        if (drew) drawnAt.push(t);
+        t += drew ? PERIOD + late : PERIOD;
       }
-      expect(log).toHaveLength(5);
-      expect(s.cap).toBe(Number.POSITIVE_INFINITY);
+      // Never dropped, never back to back: drawn again once it has rested 3 x 100 ms.
+      expect(drawnAt.length).toBeGreaterThan(3);
+      const gaps = drawnAt.slice(1).map((at, i) => at - drawnAt[i]);
+      for (const gap of gaps) {
+        expect(gap).toBeGreaterThanOrEqual(PERIOD + late + COOLDOWN * late - PERIOD);
+        expect(gap).toBeLessThan(PERIOD + late + COOLDOWN * late + 2 * PERIOD);
+      }
+    });
+
+    it("rests the views of a late frame in proportion to their own drawing time", () => {
+      const { runFrame, view } = setup(100);
+      const heavy = view("heavy", 9);
+      const light = view("light", 1);
+      heavy.mark();
+      light.mark();
+      runFrame(0);
+      heavy.mark();
+      light.mark();
+      runFrame(PERIOD + 100); // 100 ms over a refresh: 90 of it the heavy view's
+      expect(heavy.readyAt).toBeCloseTo(PERIOD + 100 + COOLDOWN * 90, 0);
+      expect(light.readyAt).toBeCloseTo(PERIOD + 100 + COOLDOWN * 10, 0);
     });
 
     it("does not take a frame after an idle spell for a late one", () => {
