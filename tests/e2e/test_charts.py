@@ -271,17 +271,8 @@ def test_an_alert_marks_the_point_and_calls_back_while_the_cell_runs(
     )
 
 
-def test_the_png_button_saves_what_the_canvas_shows(
-    page: Page, notebook: Notebook, tmp_path: Path
-) -> None:
-    view = _drawn(notebook, "bars", 21)
-    with page.expect_download() as download_info:
-        view.locator(".livefeed-button", has_text="PNG").click()
-    download = download_info.value
-    assert download.suggested_filename == "livefeed.png"
-    saved = tmp_path / "chart.png"
-    download.save_as(saved)
-    data = saved.read_bytes()
+def _assert_is_the_canvas(data: bytes, view: Locator) -> None:
+    """`data` is a PNG of the view's canvas as it is now."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
     canvas = view.evaluate(
@@ -293,6 +284,19 @@ def test_the_png_button_saves_what_the_canvas_shows(
     assert data == base64.b64decode(canvas[2].split(",", 1)[1])
 
 
+def test_the_png_button_saves_what_the_canvas_shows(
+    page: Page, notebook: Notebook, tmp_path: Path
+) -> None:
+    view = _drawn(notebook, "bars", 21)
+    with page.expect_download() as download_info:
+        view.locator(".livefeed-button", has_text="PNG").click()
+    download = download_info.value
+    assert download.suggested_filename == "livefeed.png"
+    saved = tmp_path / "chart.png"
+    download.save_as(saved)
+    _assert_is_the_canvas(saved.read_bytes(), view)
+
+
 def test_save_png_from_python_writes_what_the_view_draws(
     notebook: Notebook, lab_server: LabServer
 ) -> None:
@@ -301,15 +305,7 @@ def test_save_png_from_python_writes_what_the_view_draws(
     # The page answers at once; the kernel reads the answer when the cell has ended.
     notebook.run_cell(f"saved = bars.save({str(path)!r})")
     wait_for(path.exists, what="the PNG written once the cell ended")
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = struct.unpack(">II", data[16:24])
-    canvas = view.evaluate(
-        "(root) => { const c = root.querySelector('.livefeed-plot canvas');"
-        " return [c.width, c.height, c.toDataURL('image/png')]; }"
-    )
-    assert (width, height) == (canvas[0], canvas[1])
-    assert data == base64.b64decode(canvas[2].split(",", 1)[1])
+    _assert_is_the_canvas(path.read_bytes(), view)
     assert notebook.evaluate("bars.stats['error_kinds']") == "{}"
     # A chart shown nowhere has no picture to give: a clear error in the cell.
     printed = notebook.run_cell(
