@@ -9,8 +9,8 @@
  * time budget is spent; the rest stay queued, ahead of views that become dirty
  * later, and go first in the next frame. So every view is drawn eventually (the
  * queue is first in, first out), a lone chart is still drawn in every frame it
- * is dirty (at least one view is drawn per frame), and a frame's drawing stays
- * near the budget however many charts there are.
+ * is dirty (at least one view is drawn per frame, unless it rests: below), and
+ * a frame's drawing stays near the budget however many charts there are.
  *
  * The budget counts only the time spent in draw calls, but a canvas costs the
  * browser more after the callback returns (rasterising what was drawn and
@@ -100,8 +100,7 @@ export class FrameScheduler {
     this._scheduled = false;
     /** Views a frame may draw (lowered when frames come late). */
     this.cap = Number.POSITIVE_INFINITY;
-    /** Views the last frame drew, and whether it left some waiting. */
-    this._lastDrawn = 0;
+    /** The views the last frame drew, and whether it left some waiting for the cap. */
     /** @type {Job[]} */
     this._lastJobs = [];
     this._lastCapped = false;
@@ -133,8 +132,9 @@ export class FrameScheduler {
     this._schedule();
   }
 
-  _schedule() {
-    if (this._scheduled || this._queue.size === 0) return;
+  /** @param {boolean} [always] request a frame even with nothing queued */
+  _schedule(always = false) {
+    if (this._scheduled || (this._queue.size === 0 && !always)) return;
     this._scheduled = true;
     this.env.request((time) => this._frame(time));
   }
@@ -159,7 +159,7 @@ export class FrameScheduler {
         job.readyAt = time + COOLDOWN * excess * share;
       }
       this._onTime = 0;
-      if (this._lastDrawn > 1) this.cap = this._lastDrawn - 1;
+      if (jobs.length > 1) this.cap = jobs.length - 1;
       return;
     }
     if (!this._lastCapped) return;
@@ -179,19 +179,17 @@ export class FrameScheduler {
     // Only the jobs queued when the frame starts: a view marked again while
     // drawing (or drawn and marked by a message in between) waits for the next.
     const due = [...this._queue];
-    let drawn = 0;
     let capped = false;
     /** @type {Job[]} */
     const jobs = [];
     for (const job of due) {
-      if (drawn > 0 && now() - start >= budgetMs) break;
+      if (jobs.length > 0 && now() - start >= budgetMs) break;
       if (job.readyAt > time) continue; // resting: stays queued, keeps its place
-      if (drawn >= this.cap && this._queue.has(job)) {
+      if (jobs.length >= this.cap && this._queue.has(job)) {
         capped = true;
         break;
       }
       if (!this._queue.delete(job)) continue; // removed by an earlier draw
-      drawn += 1;
       jobs.push(job);
       const before = now();
       try {
@@ -201,17 +199,12 @@ export class FrameScheduler {
       }
       job.drawMs = now() - before;
     }
-    this._lastDrawn = drawn;
     this._lastJobs = jobs;
     this._lastCapped = capped;
-    this._schedule();
     // A frame that drew is followed by the next one even with nothing left to
     // draw, to learn how long its drawing made it; after a frame that drew
     // nothing, the next interval would include an idle spell and mean nothing.
-    this._lastTime = drawn > 0 ? time : null;
-    if (drawn > 0 && !this._scheduled) {
-      this._scheduled = true;
-      this.env.request((t) => this._frame(t));
-    }
+    this._lastTime = jobs.length > 0 ? time : null;
+    this._schedule(jobs.length > 0);
   }
 }
