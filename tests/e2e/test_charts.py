@@ -261,8 +261,9 @@ def test_an_alert_marks_the_point_and_calls_back_while_the_cell_runs(
         "    time.sleep(0.1)\n"
         "time.sleep(3)\nprint('done', len(fired))"
     )
-    view.scroll_into_view_if_needed()  # the new cell took the notebook to its end
-    readings = readings_while_running(notebook, cell_id, [view], run=run, done="done")
+    readings = readings_while_running(
+        notebook, cell_id, [view], run=run, done="done", keep_in_sight=True
+    )
     marked = [r[0] for r in readings if r[0].get("alert-markers") == "1"]
     assert marked, f"no marker drawn while the cell ran: {readings[-1:]}"
     assert "⚠ 1 alert" in view.locator(".livefeed-badge").inner_text()

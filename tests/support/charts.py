@@ -138,14 +138,22 @@ def readings_while_running(
     done: str | None = None,
     interval: float = 0.25,
     timeout: float = CELL_TIMEOUT,
+    keep_in_sight: bool = False,
 ) -> list[list[dict[str, str]]]:
     """Read the views' attributes (see ``read_views``) again and again until cell ``cell_id``
     ends, and return the readings made while it certainly still ran: those after which its run
     ``run`` had not finished, nor (when ``done`` is given, the last thing the cell prints) its
-    output shown ``done``."""
+    output shown ``done``.
+
+    With ``keep_in_sight``, the first view is scrolled back into sight before each reading, as
+    a user watching it would: running a cell scrolls the notebook to that cell, at a moment of
+    JupyterLab's choosing, and a view out of sight draws nothing (only its counts go on).
+    """
     readings: list[list[dict[str, str]]] = []
     deadline = time.monotonic() + timeout
     while True:
+        if keep_in_sight:
+            views[0].scroll_into_view_if_needed()
         reading = read_views(notebook.page, views)
         if notebook.run_done(run) or (done is not None and done in notebook.output_text(cell_id)):
             return readings
