@@ -1,6 +1,6 @@
 """Bars built from ticks (`_core.bars.BarRing`, and a candle chart's pipeline): the bars equal
-pandas' resample of the same ticks, whatever the order of the ticks within a bar; only the newest
-bar changes, and it travels as an in-place update."""
+pandas' resample of the same ticks, whatever order the ticks come in; a change of the newest bar
+travels as an in-place update, a change of an older one as a reset."""
 
 from __future__ import annotations
 
@@ -71,17 +71,66 @@ def test_the_order_of_ticks_within_a_bar_does_not_matter() -> None:
     assert (open_[0], high[0], low[0], close[0]) == (y[0], y.max(), y.min(), y[-1])
 
 
-def test_a_tick_for_an_older_bar_is_refused_and_counted_by_the_pipeline() -> None:
-    ring = BarRing(10, bar=MINUTE)
-    assert ring.append(START + MINUTE + 5, 1.0, 0)
-    assert not ring.append(START + 5, 2.0, 1)  # the bar before: final already
-    assert len(ring) == 1
+def test_history_pushed_after_live_ticks_makes_the_bars_of_every_tick() -> None:
+    # Ticks of the later half arrive first (live), then the earlier half (history), in chunks
+    # and one by one: the bars pandas makes of all of them.
+    x, price, size = ticks(3000, seed=3)
+    half = len(x) // 2
+    ring = BarRing(10_000, bar=MINUTE)
+    volumes = BarRing(10_000, bar=MINUTE, aggregate="sum")
+    assert ring.extend(x[half:], price[half:]) == 0
+    volumes.extend(x[half:], size[half:])
+    ring.take_changes()
+    assert not ring.rewritten
+    assert ring.extend(x[:1000], price[:1000]) == 0
+    assert ring.rewritten  # every bar must be sent again
+    for xi, pi in zip(x[1000:half].tolist(), price[1000:half].tolist(), strict=True):
+        assert ring.append(xi, pi)
+    volumes.extend(x[:half][::-1], size[:half][::-1])
+    expected = resampled(x, price, size, "1min")
+    bar_x, (open_, high, low, close) = ring.bars()
+    np.testing.assert_array_equal(bar_x, epoch_ms(expected.index))
+    np.testing.assert_array_equal(open_, expected["open"].to_numpy())
+    np.testing.assert_array_equal(high, expected["high"].to_numpy())
+    np.testing.assert_array_equal(low, expected["low"].to_numpy())
+    np.testing.assert_array_equal(close, expected["close"].to_numpy())
+    np.testing.assert_allclose(volumes.bars()[1][0], expected["volume"].to_numpy(), rtol=1e-12)
 
+
+def test_a_late_tick_sends_every_bar_again_as_a_reset() -> None:
     pipeline = Pipeline(ChartSpec(y=("p",), x="t", x_type="time", bar=MINUTE))
-    pipeline.feed_records([{"t": START + MINUTE, "p": 1.0}, {"t": START, "p": 2.0}], 0.0)
+    pipeline.feed_records([{"t": START, "p": 5.0}, {"t": START + MINUTE, "p": 1.0}], 0.0)
+    first = pipeline.take_batch()
+    assert first is not None and first.kind == "batch"
+    pipeline.feed_records([{"t": START + 30_000, "p": 9.0}], 0.0)  # the first bar's new close
+    batch = pipeline.take_batch()
+    assert batch is not None and batch.kind == "reset"
+    assert [s[1] for s in batch.segments] == [2, 2, 2, 2]
+    assert batch.y.tolist() == [5.0, 1.0, 9.0, 1.0, 5.0, 1.0, 9.0, 1.0]  # open, high, low, close
+    assert pipeline.take_batch() is None
+    assert "too_old" not in pipeline.error_kinds
+
+
+def test_a_tick_older_than_a_full_window_keeps_is_refused_and_counted() -> None:
+    ring = BarRing(2, bar=MINUTE)
+    assert ring.append(START + MINUTE + 5, 1.0, 0)
+    assert ring.append(START + 5, 2.0, 1)  # room for one more bar: taken, before the other
+    assert ring.append(START + 2 * MINUTE, 3.0, 2)  # the oldest bar goes
+    assert not ring.append(START + 6, 4.0, 3)  # older than the oldest of a full ring
+    assert ring.extend([START + 7, START + MINUTE + 9], [5.0, 6.0]) == 1
+    assert ring.bars()[0].tolist() == [START + MINUTE, START + 2 * MINUTE]
+    assert ring.bars()[1][3].tolist() == [6.0, 3.0]  # the later tick closes its bar
+
+    timed = BarRing(100, 2 * MINUTE, bar=MINUTE)
+    timed.append(START + 5 * MINUTE, 1.0)
+    assert not timed.append(START + 2 * MINUTE, 1.0)  # before the span of the newest
+    assert timed.append(START + 3 * MINUTE, 1.0)
+
+    pipeline = Pipeline(ChartSpec(y=("p",), x="t", x_type="time", bar=MINUTE, window=1))
+    pipeline.feed_records([{"t": START + MINUTE, "p": 1.0}], 0.0)
     pipeline.feed_records([{"t": START, "p": 3.0}], 0.0)
     assert pipeline.error_kinds["too_old"] == 1
-    assert "bar" in pipeline.last_error
+    assert "window=1 bars" in pipeline.last_error
 
 
 def test_nan_ticks_are_gaps_that_change_no_bar() -> None:
@@ -247,11 +296,13 @@ def test_candle_specs_that_cannot_work_are_refused(spec: dict[str, object], erro
 @pytest.mark.parametrize("aggregate", ["ohlc", "sum"])
 def test_ticks_in_chunks_make_the_bars_of_ticks_one_by_one(seed: int, aggregate: str) -> None:
     # Chunks of any size (the columnar path folds a bar at a time), gaps, repeated x, chunks
-    # out of order and ticks too late for their bar: the same bars, the same refusals.
+    # out of order, ticks for older bars and ticks older than the window: the same bars, the
+    # same refusals.
     rng = np.random.default_rng(seed)
     n = 2000
     x = START + np.cumsum(rng.integers(0, 9000, n)).astype(np.float64)
-    x[rng.integers(0, n, 40)] -= rng.uniform(0, 5 * MINUTE, 40)  # some late
+    x[rng.integers(0, n, 40)] -= rng.uniform(0, 5 * MINUTE, 40)  # some late, kept
+    x[rng.integers(0, n, 20)] -= rng.uniform(60, 200) * MINUTE  # some with no room left
     y = rng.normal(100, 5, n)
     y[rng.random(n) < 0.05] = math.nan
     chunked = BarRing(50, bar=MINUTE, aggregate=aggregate)  # type: ignore[arg-type]

@@ -99,7 +99,7 @@ def test_candles_on_a_number_axis_take_a_numeric_bar(charts: list[LiveChart]) ->
     assert data["close"].tolist() == [16.0, 6.0, 1.0]
 
 
-def test_a_live_feed_of_ticks_makes_bars_and_one_late_tick_is_counted(
+def test_a_live_feed_of_ticks_makes_bars_and_a_late_tick_joins_its_bar(
     charts: list[LiveChart],
 ) -> None:
     ticks = tick_frame(400)
@@ -132,10 +132,12 @@ def test_a_live_feed_of_ticks_makes_bars_and_one_late_tick_is_counted(
         wait_for(lambda: chart.stats["messages"] == len(messages) + 1, what="every tick")
         stats = chart.stats
         data = chart.data
-    # The late tick's price and its size: each refused, counted, and named.
-    assert stats["error_kinds"] == {"too_old": 2}
-    assert "final once a newer one started" in stats["last_error"]
-    expected = expected_bars(ticks, "1min")
+    # Long after its bar: the late tick still joins it (the first bar's low is its price).
+    assert stats["error_kinds"] == {}
+    late_tick = pd.DataFrame({"time": [START], "symbol": ["ACME"], "price": [1.0], "size": [1]})
+    every = pd.concat([ticks[:200], late_tick, ticks[200:]]).sort_values("time", kind="stable")
+    expected = expected_bars(every, "1min")
+    assert expected["low"].min() == 1.0
     pd.testing.assert_frame_equal(as_compared(data), as_compared(expected))
 
 

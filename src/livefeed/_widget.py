@@ -112,8 +112,9 @@ class LiveChart(anywidget.AnyWidget):
     builds open/high/low/close bars from the ticks of the one `y` field, in the kernel, and
     `volume=` names a field summed per bar beside them. Bars are aligned to whole multiples of
     `bar` since the epoch, equal to pandas' `resample(bar, origin="epoch").ohlc()`; the newest
-    bar changes in place as ticks arrive, and a tick for an older bar is refused and counted
-    as `too_old`. `window` then counts bars, and `data` has one row per bar.
+    bar changes in place as ticks arrive; a tick for an older bar (history pushed after live
+    data) joins it, and only a tick older than the window keeps is refused and counted as
+    `too_old`. `window` then counts bars, and `data` has one row per bar.
 
     With a URL, every option of `Feed` may be given here too (`decode`, `transform`, `subscribe`,
     `headers`, `history`, `record`, `reconnect`, `backoff`, `max_backoff`, `ping_interval`,

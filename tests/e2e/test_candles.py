@@ -73,8 +73,9 @@ def _in_sight(view: Locator) -> Locator:
     return view
 
 
-def expected(notebook: Notebook, symbol: str) -> list[list[float]]:
-    rows: list[list[float]] = json.loads(notebook.evaluate(f"expected({symbol!r})"))
+def expected(notebook: Notebook, symbol: str, frame: str = "ticks") -> list[list[float]]:
+    """The bars pandas makes of the ticks of ``symbol`` in the kernel's DataFrame ``frame``."""
+    rows: list[list[float]] = json.loads(notebook.evaluate(f"expected({symbol!r}, {frame})"))
     return rows
 
 
@@ -116,7 +117,9 @@ def test_the_newest_candle_changes_in_place_while_the_cell_runs(notebook: Notebo
         "time.sleep(1)\nprint('done')"
     )
     _in_sight(view)  # the new cell took the notebook to its end
-    readings = readings_while_running(notebook, cell_id, [view], run=run, done="done")
+    readings = readings_while_running(
+        notebook, cell_id, [view], run=run, done="done", keep_in_sight=True
+    )
     newest = [json.loads(r[0]["candles"])["ACME"][-1] for r in readings if "candles" in r[0]]
     rising = [bar for bar in newest if bar[4] >= 150.0]
     # Several frames drew the new bar while the cell fed it, each with the same x and open and
@@ -138,3 +141,27 @@ def test_a_reloaded_page_draws_the_same_candles(page: Page, notebook: Notebook) 
     notebook.reload()
     view = _in_sight(named_chart_view(notebook, "candles"))
     wait_for(lambda: drawn_candles(view) == before, what="the candles after a reload")
+
+
+def test_history_pushed_after_live_ticks_is_drawn_in_its_bars(notebook: Notebook) -> None:
+    # The later ticks first, as a live feed gives them, then the earlier ones as history. The
+    # split falls inside a bar (tick 210 is 52.5 s in, bars are 5 s): that bar gets ticks from
+    # both, and the bars before it come after the newer ones.
+    notebook.run_cell(
+        f'late = LiveChart(None, x="t", y="p", group_by="s", kind="candles", bar="{BAR}",'
+        ' height=200, title="late")\nlate.push(ticks[210:])\nlate'
+    )
+    view = _in_sight(named_chart_view(notebook, "late"))
+    live = expected(notebook, "ACME", "ticks[210:]")
+    wait_for(lambda: drawn_candles(view).get("ACME") == live, what="the live ticks' bars")
+    notebook.run_cell("late.push(ticks[:210])")
+    view = _in_sight(view)
+    for symbol in ("ACME", "BETA"):
+        want = expected(notebook, symbol)
+        assert len(want) == 20
+        wait_for(
+            lambda symbol=symbol, want=want: drawn_candles(view).get(symbol) == want,
+            timeout=TIMEOUT,
+            what=lambda symbol=symbol: f"{symbol}'s candles: {drawn_candles(view).get(symbol)}",
+        )
+    assert notebook.evaluate("late.stats['errors'], len(late.data)") == "0 40"

@@ -8,10 +8,13 @@ open (value of the tick of least x), high, low and close (value of the tick of g
 by arrival); a "sum" ring keeps the sum of the values (a volume). NaN values are gaps: they are
 taken (and counted by the pipeline) but change no bar, and a bar of NaN ticks only is NaN.
 
-Only the newest bar changes: a tick for an older bar comes too late (that bar is final once a
-newer one started) and is refused, as a `SeriesRing` refuses a point older than its window.
-The ticks of one call are one arrival, taken in x order, so they are never too late for each
-other. Whatever order the ticks of one bar come in, the bar is the same, and it equals what
+Live ticks change the newest bar, or start a newer one. A tick for an older bar (history pushed
+after live data, a late message) is folded into that bar, or into a new bar put in its place
+among those held, and the ring is then `rewritten`: the browser must be sent every bar again,
+since the wire protocol updates only a series' last point in place. A tick that has no room is
+refused, as a `SeriesRing` refuses a point older than its window: its bar would be older than the
+oldest bar of a full ring, or older than the span allows. Whatever order the ticks of one bar
+come in, the bar is the same, and it equals what
 `pandas.Series.resample(bar, origin="epoch").ohlc()` (or `.sum()`) gives for the same ticks.
 
 The ring holds the `capacity` newest bars; with a `span`, only those whose x is at least the
@@ -24,9 +27,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from .ring import F64, I64
 
@@ -39,6 +43,47 @@ OHLC = ("open", "high", "low", "close")
 _VECTOR_MIN = 16
 
 
+class _Folded(NamedTuple):
+    """Ticks folded into bars: per bar, its start, the x of its first and last number (NaN for a
+    bar of gaps only), how many ticks it took, and its columns (open, high, low, close; or
+    the sum)."""
+
+    starts: F64
+    first: F64
+    last: F64
+    ticks: npt.NDArray[np.int64]
+    columns: list[F64]
+
+
+def _fold(xs: F64, ys: F64, starts: F64, aggregate: Aggregate) -> _Folded:
+    """Fold ticks sorted by x (ties in arrival order) into their bars, a numpy pass per column."""
+    firsts = np.flatnonzero(np.r_[True, starts[1:] != starts[:-1]])
+    valid = ~np.isnan(ys)
+    # Per bar, the index of its first and last number (-1 for a bar of gaps only).
+    numbered = np.flatnonzero(valid)
+    bar_of = np.searchsorted(firsts, numbered, side="right") - 1
+    first_num = np.full(len(firsts), -1)
+    last_num = np.full(len(firsts), -1)
+    first_num[bar_of[::-1]] = numbered[::-1]  # the last write wins: the first number
+    last_num[bar_of] = numbered
+    gaps_only = first_num < 0
+    first = np.where(gaps_only, np.nan, xs[first_num])
+    last = np.where(gaps_only, np.nan, xs[last_num])
+    ticks = np.diff(np.r_[firsts, len(xs)]).astype(np.int64)
+    if aggregate == "sum":
+        sums = np.add.reduceat(np.where(valid, ys, 0.0), firsts)
+        columns = [np.where(gaps_only, np.nan, sums)]
+    else:
+        with np.errstate(invalid="ignore"):
+            columns = [
+                np.where(gaps_only, np.nan, ys[first_num]),
+                np.fmax.reduceat(ys, firsts),
+                np.fmin.reduceat(ys, firsts),
+                np.where(gaps_only, np.nan, ys[last_num]),
+            ]
+    return _Folded(starts[firsts], first, last, ticks, columns)
+
+
 class BarRing:
     """The newest bars of one series, built from its ticks (see the module docstring).
 
@@ -48,11 +93,11 @@ class BarRing:
     """
 
     __slots__ = (
-        "_bar_last_x",
         "_changed",
         "_cols",
         "_end",
-        "_first_x",
+        "_first",
+        "_last",
         "_last_x",
         "_newest_bar",
         "_sent_x",
@@ -63,6 +108,7 @@ class BarRing:
         "capacity",
         "coalesced",
         "cut",
+        "rewritten",
         "span",
         "unsent",
     )
@@ -93,15 +139,17 @@ class BarRing:
         self._cols: list[F64] = [
             np.empty(size, np.float64) for _ in (OHLC if aggregate == "ohlc" else ("sum",))
         ]
+        # Per bar, the least and greatest x of its ticks with a number (set by its first number):
+        # which tick opens it and which closes it, when more ticks come for it.
+        self._first: F64 = np.empty(size, np.float64)
+        self._last: F64 = np.empty(size, np.float64)
         self._start = 0
         self._end = 0
         self._newest_bar = -math.inf  # x of the newest bar ever made (it may have left)
-        # Least and greatest tick x with a number in the newest bar (set by its first number).
-        self._first_x = math.inf
-        self._bar_last_x = -math.inf
         self._last_x = -math.inf  # greatest tick x ever taken
         self._sent_x = -math.inf  # x of the newest bar handed out
         self._changed = False  # the newest bar handed out changed since
+        self.rewritten = False  # a bar older than the newest changed or came: send them all
         self.unsent = 0  # ticks taken since the last `take_changes`
 
     # -- what the pipeline reads of a ring ---------------------------------------------------
@@ -117,19 +165,20 @@ class BarRing:
     # -- ticks in ------------------------------------------------------------------------------
 
     def append(self, x: float, y: float, order: int = 0) -> bool:
-        """Fold one tick into its bar; False when its bar is older than the newest one."""
+        """Fold one tick into its bar; False when it has no room (see the module docstring)."""
         if x != x:
             raise ValueError("x must not be NaN")
         start = math.floor(x / self.bar) * self.bar
         newest = self._newest_bar
         if start < newest:
-            return False
+            late = np.array([x, y, start], np.float64)
+            return self._fold_late(late[0:1], late[1:2], late[2:3]) == 0
         if start > newest:
             self._open_bar(start)
         if x > self._last_x:
             self._last_x = x
         if y == y:  # NaN is a gap: taken, but it changes no bar
-            self._merge(x, y, y, y, x, y)
+            self._merge(x, y, y, y, y, x)
         self.unsent += 1
         return True
 
@@ -140,10 +189,9 @@ class BarRing:
         order: I64 | Sequence[int] | None = None,
         in_order: bool | None = None,
     ) -> int:
-        """Fold many ticks as one arrival: in x order (ties in the order given), so that the
-        ticks of one message are never too late for each other. Returns how many were refused
-        (ticks for a bar older than the newest one before the call). `in_order` says whether x
-        is known to be sorted; None has it checked."""
+        """Fold many ticks as one arrival, in x order (ties in the order given). Returns how many
+        were refused for want of room (see the module docstring). `in_order` says whether x is
+        known to be sorted; None has it checked."""
         xs = np.asarray(x, np.float64)
         ys = np.asarray(y, np.float64)
         if len(xs) != len(ys):
@@ -172,72 +220,133 @@ class BarRing:
         column rather than a Python step per tick."""
         starts = np.floor(xs / self.bar) * self.bar
         late = int(np.searchsorted(starts, self._newest_bar, side="left"))
+        refused = self._fold_late(xs[:late], ys[:late], starts[:late]) if late else 0
         xs, ys, starts = xs[late:], ys[late:], starts[late:]
-        n = len(xs)
-        if not n:
-            return late
-        self.unsent += n
+        if not len(xs):
+            return refused
+        self.unsent += len(xs)
         self._last_x = max(self._last_x, float(xs[-1]))
-        firsts = np.flatnonzero(np.r_[True, starts[1:] != starts[:-1]])
-        valid = ~np.isnan(ys)
-        # Per bar, the index of its first and last number (-1 for a bar of gaps only).
-        numbered = np.flatnonzero(valid)
-        bar_of = np.searchsorted(firsts, numbered, side="right") - 1
-        first_num = np.full(len(firsts), -1)
-        last_num = np.full(len(firsts), -1)
-        first_num[bar_of[::-1]] = numbered[::-1]  # the last write wins: the first number
-        last_num[bar_of] = numbered
-        if self.aggregate == "sum":
-            columns = [np.add.reduceat(np.where(valid, ys, 0.0), firsts)]
-        else:
-            with np.errstate(invalid="ignore"):
-                columns = [
-                    ys[first_num],
-                    np.fmax.reduceat(ys, firsts),
-                    np.fmin.reduceat(ys, firsts),
-                    ys[last_num],
-                ]
-        for b, start in enumerate(starts[firsts].tolist()):
+        bars = _fold(xs, ys, starts, self.aggregate)
+        for b, start in enumerate(bars.starts.tolist()):
             if start > self._newest_bar:
                 self._open_bar(start)
-            if first_num[b] < 0:
+            if bars.first[b] != bars.first[b]:  # a bar of gaps only
                 continue
-            first_x, last_x = float(xs[first_num[b]]), float(xs[last_num[b]])
-            if self.aggregate == "sum":
-                total = float(columns[0][b])
-                self._merge(first_x, total, total, total, last_x, total)
-            else:
-                open_, high, low, close = (float(column[b]) for column in columns)
-                self._merge(first_x, open_, high, low, last_x, close)
-        return late
+            values = [float(column[b]) for column in bars.columns]
+            open_, high, low, close = values * 4 if len(values) == 1 else values  # a sum: 1
+            self._merge(float(bars.first[b]), open_, high, low, close, float(bars.last[b]))
+        return refused
+
+    def _fold_late(self, xs: F64, ys: F64, starts: F64) -> int:
+        """Fold ticks (x sorted) for bars older than the newest into the bars held, in one
+        merge; returns how many ticks were refused for want of room."""
+        bars = _fold(xs, ys, starts, self.aggregate)
+        held_x = self._x[self._start : self._end]
+        at = np.searchsorted(held_x, bars.starts)
+        found = at < len(held_x)
+        found[found] = held_x[at[found]] == bars.starts[found]
+        # A bar not held yet needs room: inside the span of the newest, and among the newest
+        # `capacity` of the bars held and those new.
+        fits = ~found
+        if self.span is not None:
+            fits &= bars.starts >= self._newest_bar - self.span
+        kept = len(held_x) + int(fits.sum())
+        if kept > self.capacity:
+            every = np.sort(np.concatenate([held_x, bars.starts[fits]]))
+            fits &= bars.starts >= every[kept - self.capacity]
+        taken = found | fits
+        refused = int(bars.ticks[~taken].sum())
+        if taken.any():
+            self.rewritten = True
+            self.unsent += int(bars.ticks[taken].sum())
+        numbered = found & (bars.first == bars.first)
+        self._combine(self._start + at[numbered], bars, numbered)
+        if fits.any():
+            self._insert(bars, fits)
+        return refused
+
+    def _combine(
+        self, rows: npt.NDArray[np.intp], bars: _Folded, pick: npt.NDArray[np.bool_]
+    ) -> None:
+        """Fold folded bars `bars[pick]` into the held bars at `rows` (the same starts)."""
+        first, last = bars.first[pick], bars.last[pick]
+        columns = [c[pick] for c in bars.columns]
+        held_first, held_last = self._first[rows], self._last[rows]
+        empty = held_first != held_first  # a held bar of gaps only: the new numbers make it
+        opens = empty | (first < held_first)  # equal x: the earlier arrival opened it
+        closes = empty | (last >= held_last)  # equal x: the later arrival closes it
+        self._first[rows] = np.where(opens, first, held_first)
+        self._last[rows] = np.where(closes, last, held_last)
+        if self.aggregate == "sum":
+            (total,) = self._cols
+            total[rows] = np.where(empty, columns[0], total[rows] + columns[0])
+            return
+        opens_col, highs, lows, closes_col = self._cols
+        opens_col[rows] = np.where(opens, columns[0], opens_col[rows])
+        highs[rows] = np.where(empty, columns[1], np.fmax(highs[rows], columns[1]))
+        lows[rows] = np.where(empty, columns[2], np.fmin(lows[rows], columns[2]))
+        closes_col[rows] = np.where(closes, columns[3], closes_col[rows])
+
+    def _insert(self, bars: _Folded, pick: npt.NDArray[np.bool_]) -> None:
+        """Put the folded bars `bars[pick]` (none of them held, none older than the bars that
+        stay) among those held, in x order; the oldest held bars go when that passes the
+        capacity."""
+        held = slice(self._start, self._end)
+        merged = [
+            np.concatenate((mine[held], new[pick]))
+            for mine, new in zip(
+                (self._x, self._first, self._last, *self._cols),
+                (bars.starts, bars.first, bars.last, *bars.columns),
+                strict=True,
+            )
+        ]
+        order = np.argsort(merged[0], kind="stable")
+        over = len(order) - self.capacity
+        if over > 0:
+            leaving = merged[0][order[:over]]
+            self.coalesced += int(np.count_nonzero(leaving > self._sent_x))
+            if self.span is not None:
+                self.cut += over
+            order = order[over:]
+        n = len(order)
+        for target, values in zip(
+            (self._x, self._first, self._last, *self._cols), merged, strict=True
+        ):
+            target[:n] = values[order]
+        self._start, self._end = 0, n
 
     def _merge(
-        self, first_x: float, open_: float, high: float, low: float, last_x: float, close: float
+        self, first_x: float, open_: float, high: float, low: float, close: float, last_x: float
     ) -> None:
         """Fold ticks of the newest bar into it: their first number `open_` (at `first_x`), their
-        extremes, and their last number `close` (at `last_x`). For a sum, `close` is their sum."""
+        extremes, and their last number `close` (at `last_x`). For a sum, all four are the sum."""
         i = self._end - 1
         if self._x[i] == self._sent_x:
             self._changed = True
         cols = self._cols
+        firsts, lasts = self._first, self._last
+        if firsts[i] != firsts[i]:  # the bar's first numbers
+            for column, value in zip(cols, (open_, high, low, close), strict=False):
+                column[i] = value
+            firsts[i], lasts[i] = first_x, last_x
+            return
+        opens_bar = first_x < firsts[i]  # earlier than the bar's first tick: they open it
+        closes_bar = last_x >= lasts[i]  # equal x: the later arrival closes the bar
+        if opens_bar:
+            firsts[i] = first_x
+        if closes_bar:
+            lasts[i] = last_x
         if self.aggregate == "sum":
-            total = cols[0]
-            total[i] = close if total[i] != total[i] else total[i] + close
+            cols[0][i] += close
             return
         opens, highs, lows, closes = cols
-        if opens[i] != opens[i]:  # the bar's first numbers
-            opens[i], highs[i], lows[i], closes[i] = open_, high, low, close
-            self._first_x, self._bar_last_x = first_x, last_x
-            return
         if high > highs[i]:
             highs[i] = high
         if low < lows[i]:
             lows[i] = low
-        if first_x < self._first_x:  # earlier than the bar's first tick: they open the bar
-            self._first_x = first_x
+        if opens_bar:
             opens[i] = open_
-        if last_x >= self._bar_last_x:  # equal x: the later arrival closes the bar
-            self._bar_last_x = last_x
+        if closes_bar:
             closes[i] = close
 
     def _open_bar(self, start: float) -> None:
@@ -246,12 +355,10 @@ class BarRing:
             self._compact()
         end = self._end
         self._x[end] = start
-        for column in self._cols:
+        for column in (self._first, self._last, *self._cols):
             column[end] = math.nan
         self._end = end + 1
         self._newest_bar = start
-        self._first_x = math.inf
-        self._bar_last_x = -math.inf
         if self.span is not None:
             self._expire(start - self.span)
         over = self._end - self._start - self.capacity
@@ -277,8 +384,7 @@ class BarRing:
     def _compact(self) -> None:
         start, end = self._start, self._end
         n = end - start
-        self._x[:n] = self._x[start:end]
-        for column in self._cols:
+        for column in (self._x, self._first, self._last, *self._cols):
             column[:n] = column[start:end]
         self._start, self._end = 0, n
 
@@ -313,3 +419,4 @@ class BarRing:
         if self._end > self._start:
             self._sent_x = max(self._sent_x, float(self._x[self._end - 1]))
         self._changed = False
+        self.rewritten = False

@@ -481,8 +481,8 @@ class Pipeline:
             what = "a tick" if count == 1 else f"{count:,} ticks"
             self.note(
                 TOO_OLD,
-                f"series {self.names[series]!r}: {what} for a bar older than the newest "
-                "dropped (a bar is final once a newer one started)",
+                f"series {self.names[series]!r}: {what} for a bar older than the window keeps "
+                f"(window={window:,} bars) dropped",
                 count,
             )
             return
@@ -841,6 +841,9 @@ class Pipeline:
         xs: list[F64] = []
         ys: list[F64] = []
         coalesced = 0
+        # A bar older than the newest changed: the protocol updates only a series' last point
+        # in place, so every bar goes again.
+        reset = reset or any(ring.rewritten for ring in self._bar_rings())
         for series, ring in enumerate(self._bar_rings()):
             if reset:
                 x, columns = ring.bars()
