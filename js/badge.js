@@ -39,18 +39,31 @@ const STATUSES = ["connecting", "live", "reconnecting", "closed", "error"];
  * Decides what the badge says. Pure, so the wording can be tested.
  * @param {unknown} status the `feed_status` trait
  * @param {unknown} stats the `feed_stats` trait (see FeedStats)
- * @param {{disconnected?: boolean, restarted?: boolean, hadLiveData?: boolean, hasData?: boolean}} [view]
+ * @param {{disconnected?: boolean, restarted?: boolean, hadLiveData?: boolean, hasData?: boolean, savedAt?: unknown}} [view]
  *   disconnected: no kernel feeds this view (none answered its sync in time, or
  *   the kernel was shut down, died or cannot be reached);
  *   restarted: the kernel restarted, so this chart's Python object is gone;
  *   hadLiveData: the kernel sent this view data before it went away;
- *   hasData: the view shows points (its last ones, or the saved snapshot)
+ *   hasData: the view shows points (its last ones, or the saved snapshot);
+ *   savedAt: on a page saved by `chart.save("….html")`, when it was saved (epoch ms)
  * @returns {StatusView}
  */
 export function describeStatus(status, stats, view = {}) {
   const s = typeof status === "string" && STATUSES.includes(status) ? status : "unknown";
   /** @type {{[K in keyof FeedStats]?: unknown}} what the trait holds, whatever its types */
   const st = stats && typeof stats === "object" ? stats : {};
+  const savedAt = Number(view.savedAt);
+  if (view.savedAt != null && Number.isFinite(savedAt)) {
+    // No kernel was ever meant to answer: "not connected" would read as a fault.
+    const when = `${new Date(savedAt).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+    return {
+      tone: "closed",
+      label: "saved page",
+      facts: [`${formatCount(st.points)} points`],
+      error: "",
+      notice: `Saved ${when}: the chart's window as it was then. This page does not update.`,
+    };
+  }
   if (view.restarted) {
     return {
       tone: "offline",

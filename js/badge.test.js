@@ -24,6 +24,14 @@ describe("describeStatus", () => {
     expect(describeStatus("live", { alerts: 0 }).facts.join(" ")).not.toMatch(/alert/);
   });
 
+  it("says that a saved page is one, and when it was saved, rather than not connected", () => {
+    const v = describeStatus("live", { points: 1234 }, { disconnected: true, savedAt: Date.UTC(2026, 11, 2, 9, 5) });
+    expect(v.label).toBe("saved page");
+    expect(v.facts).toEqual(["1,234 points"]);
+    expect(v.notice).toBe("Saved 2026-12-02 09:05 UTC: the chart's window as it was then. This page does not update.");
+    expect(describeStatus("live", {}, { disconnected: true, savedAt: undefined }).label).toBe("not connected");
+  });
+
   it("says when the next reconnect is", () => {
     expect(describeStatus("reconnecting", { retry_in: 2.2 }).label).toBe("reconnecting in 3 s");
     expect(describeStatus("reconnecting", { retry_in: null }).label).toBe("reconnecting");

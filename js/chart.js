@@ -37,6 +37,7 @@ export const ALERT_COLOR = "#dc2626";
  *   isTime: boolean,
  *   xLabel: string,
  *   yLabel: string,
+ *   y2Label?: string,
  *   width: number,
  *   height: number,
  *   theme: () => Theme,
@@ -172,7 +173,18 @@ export class Chart {
     const yScale = { auto: false, range: (_u, lo, hi) => [lo, hi], ...(log ? { distr: 3, log: 10 } : {}) };
     /** @type {uPlot.Axis[]} */
     const rightAxis = right
-      ? [{ ...axisCommon(), scale: "y2", side: 1, space: 24, size: axisSize, grid: { show: false } }]
+      ? [
+          {
+            ...axisCommon(),
+            scale: "y2",
+            side: 1,
+            space: 24,
+            size: axisSize,
+            grid: { show: false },
+            label: opts.y2Label || undefined,
+            labelSize: opts.y2Label ? 20 : 0,
+          },
+        ]
       : [];
     /** @type {uPlot.Options} */
     const options = {
@@ -323,6 +335,15 @@ export class Chart {
     // is null there.
     const values = /** @type {{_values?: unknown[] | null}} */ (/** @type {unknown} */ (u.axes[0]))._values;
     this.xTicks = (values ?? []).filter((v) => v != null).map((v) => String(v).replace(/\n/g, " "));
+  }
+
+  /**
+   * The labels of the y axes the plot draws: the left one's, then the right one's when it has
+   * a right axis.
+   * @returns {string[]}
+   */
+  yLabels() {
+    return this.u.axes.slice(1).map((axis) => String(axis.label ?? ""));
   }
 
   /**

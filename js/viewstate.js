@@ -100,12 +100,12 @@ function freeze(s) {
  * when the plot is made, and a style changes rarely (a call from Python, a click
  * on the legend).
  * @param {ReadonlyArray<Omit<ViewSeries, "xs" | "ys" | "ring">>} view the series drawn, in order
- * @param {{isTime: boolean, xLabel: string, yLabel: string, log?: boolean}} axes
+ * @param {{isTime: boolean, xLabel: string, yLabel: string, y2Label?: string, log?: boolean}} axes
  * @returns {string}
  */
-export function plotKey(view, { isTime, xLabel, yLabel, log = false }) {
+export function plotKey(view, { isTime, xLabel, yLabel, y2Label = "", log = false }) {
   const series = view.map((s) => [s.id, s.name, s.color, s.kind, s.width, s.dash, s.scale, s.visible]);
-  return JSON.stringify([isTime, xLabel, yLabel, log, series]);
+  return JSON.stringify([isTime, xLabel, yLabel, y2Label, log, series]);
 }
 
 /** Plot height, in CSS pixels, when the `height` trait gives none that fits. */

@@ -33,7 +33,8 @@ import { candlesInView, plotHeightOf, plotKey, ViewState } from "./viewstate.js"
  * -kernel ("ok", "gone" or "restarted"). The picture's attributes also give
  * -y2-range (the right scale's, empty without one), -hidden (the names of the
  * series hidden, as a JSON list), -annotations and -alert-markers (how many
- * are in view), and on a candle chart -candles: the candles in view, as JSON
+ * are in view), -x-ticks and -y-labels (the x tick labels and the y axes'
+ * labels drawn, as JSON lists), and on a candle chart -candles: the candles in view, as JSON
  * {family: [[x, open, high, low, close], ...]}, the newest CANDLES_SHOWN of
  * each family.
  */
@@ -50,6 +51,8 @@ import { candlesInView, plotHeightOf, plotKey, ViewState } from "./viewstate.js"
  *   x_kind: "time" | "number" | "auto",
  *   x_label: string,
  *   y_label: string,
+ *   y2_label: string,
+ *   _saved_at?: number,
  *   feed_status: "connecting" | "live" | "reconnecting" | "closed" | "error",
  *   feed_stats: FeedStats,
  *   paused: boolean,
@@ -434,6 +437,7 @@ function render({ model, el }) {
       isTime: time,
       xLabel: model.get("x_label"),
       yLabel: model.get("y_label"),
+      y2Label: model.get("y2_label"),
       log,
     });
     // The chart's kind and zone enter the key too: uPlot takes them when the plot is made.
@@ -454,6 +458,7 @@ function render({ model, el }) {
           isTime: time,
           xLabel: String(model.get("x_label") ?? ""),
           yLabel: String(model.get("y_label") ?? ""),
+          y2Label: String(model.get("y2_label") ?? ""),
           width,
           height: plotHeight(),
           theme: () => theme ?? readTheme(root),
@@ -519,6 +524,7 @@ function render({ model, el }) {
       hidden,
       annotations: String(chart ? chart.annotationsDrawn : 0),
       "x-ticks": JSON.stringify(chart ? chart.xTicks : []),
+      "y-labels": JSON.stringify(chart ? chart.yLabels() : []),
       "alert-markers": String(chart ? chart.markersDrawn : 0),
       ...(Number(model.get("_bar_ms") ?? 0) > 0 ? { candles: candlesInView(view, picture.xRange) } : {}),
     });
@@ -591,6 +597,7 @@ function render({ model, el }) {
         restarted: live.restarted,
         hadLiveData: store.hadLiveData,
         hasData: feed.points > 0,
+        savedAt: model.get("_saved_at"),
       }),
     );
   }
@@ -657,6 +664,7 @@ function render({ model, el }) {
     ["change:x_kind", markDirty],
     ["change:x_label", markDirty],
     ["change:y_label", markDirty],
+    ["change:y2_label", markDirty],
     ["change:_kind", markDirty],
     [
       "change:_series",

@@ -72,6 +72,21 @@ def test_style_changes_one_series_and_keeps_the_rest(charts: list[LiveChart]) ->
     assert chart.get_state()["_series"] == {}
 
 
+def test_each_y_axis_is_labelled_with_the_fields_drawn_on_it(charts: list[LiveChart]) -> None:
+    chart = LiveChart(
+        None, x="t", y=["price", "volume", "spread"], series={"volume": {"axis": "right"}}
+    )
+    charts.append(chart)
+    assert (chart.y_label, chart.y2_label) == ("price, spread", "volume")
+    chart.style("spread", axis="right")
+    assert (chart.y_label, chart.y2_label) == ("price", "volume, spread")
+    chart.series = {}
+    assert (chart.y_label, chart.y2_label) == ("price, volume, spread", "")
+    candles = LiveChart(None, x="t", y="p", kind="candles", bar="1min", volume="q")
+    charts.append(candles)
+    assert (candles.y_label, candles.y2_label) == ("p", "q")
+
+
 @pytest.mark.parametrize(
     ("series", "error", "text"),
     [

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 # The model's part: `get` reads the saved traits; the rest does nothing, as there is no kernel
-# to talk to. Its widget manager has no kernel, so the badge says the data are saved ones.
+# to talk to. The state holds `_saved_at`, so the badge says the page is a saved one.
 _BOOT = """
 const text = (id) => document.getElementById(id).textContent;
 const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -91,6 +91,19 @@ def styles_for_kind(kind: str, styles: dict[str, dict[str, Any]]) -> dict[str, d
                     "(and their volumes as bars)"
                 )
     return styles
+
+
+def axis_labels(
+    fields: Sequence[str], styles: Mapping[str, Mapping[str, Any]], volume: str | None
+) -> tuple[str, str]:
+    """The labels of the left and right y axes: the `y` fields drawn on each (a field's series
+    has the field's name, and its style may put it on the right), and a candle chart's volume
+    field on the right, where its bars are drawn."""
+    right = [f for f in fields if styles.get(f, {}).get("axis") == "right"]
+    left = [f for f in fields if f not in right]
+    if volume is not None:
+        right.append(volume)
+    return ", ".join(left), ", ".join(right)
 
 
 def check_y_scale(scale: object) -> YScale:

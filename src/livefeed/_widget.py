@@ -34,6 +34,7 @@ from ._sources import PushSource, Reconnect
 from ._style import (
     CANDLES,
     YScale,
+    axis_labels,
     check_color,
     check_kind,
     check_number,
@@ -139,7 +140,8 @@ class LiveChart(anywidget.AnyWidget):
     window_span_ms = traitlets.Float(0.0).tag(sync=True)  # a time window's span; 0: none
     x_kind = traitlets.Unicode("auto").tag(sync=True)
     x_label = traitlets.Unicode("").tag(sync=True)
-    y_label = traitlets.Unicode("").tag(sync=True)
+    y_label = traitlets.Unicode("").tag(sync=True)  # the left axis': its y fields
+    y2_label = traitlets.Unicode("").tag(sync=True)  # the right axis': its y fields, volume
     feed_status = traitlets.Unicode("closed").tag(sync=True)
     feed_stats = traitlets.Dict().tag(sync=True)
     paused = traitlets.Bool(False).tag(sync=True)
@@ -282,6 +284,8 @@ class LiveChart(anywidget.AnyWidget):
         else:
             feed, owns_feed = Feed(url, **connection), True  # type: ignore[arg-type]
         self._data = data = ChartData(spec)
+        self._y_fields, self._volume = y_fields, volume
+        labels = axis_labels(y_fields, styles, volume)
         super().__init__(
             source="" if feed is None else feed.url,
             title=title,
@@ -290,7 +294,8 @@ class LiveChart(anywidget.AnyWidget):
             window_span_ms=spec.span_ms or 0.0,
             x_kind=data.x_kind,
             x_label=x or "time",
-            y_label=", ".join(y_fields),
+            y_label=labels[0],
+            y2_label=labels[1],
             _kind=kind,
             _series=styles,
             _y_scale=scale,
@@ -658,6 +663,8 @@ class LiveChart(anywidget.AnyWidget):
         }
         # The whole window, not the decimated snapshot kept for saved notebooks.
         state["snapshot"] = snapshot_trait(self._data.snapshot(self._data.spec.window))
+        # Not a trait: the page's badge says when it was saved, instead of "not connected".
+        state["_saved_at"] = time.time() * 1000.0
         page = standalone_page(
             state, _text(_asset("widget.js")), _text(_asset("widget.css")), self.title
         )
@@ -698,6 +705,11 @@ class LiveChart(anywidget.AnyWidget):
     def unlink(self) -> None:
         """Take this chart out of its `link` group: its x axis moves on its own again."""
         self._write("_link", "")
+
+    @traitlets.observe("_series")
+    def _label_axes(self, change: Mapping[str, Any]) -> None:
+        # A field moved to the other axis takes its name there.
+        self.y_label, self.y2_label = axis_labels(self._y_fields, change["new"], self._volume)
 
     def _write(self, trait: str, value: object) -> None:
         self._runtime.run_sync(lambda: setattr(self, trait, value))
