@@ -79,8 +79,8 @@ def expected(notebook: Notebook, symbol: str, frame: str = "ticks") -> list[list
     return rows
 
 
-def test_the_candles_drawn_are_the_bars_pandas_makes(notebook: Notebook) -> None:
-    view = _in_sight(named_chart_view(notebook, "candles"))
+def _wait_for_every_bar(notebook: Notebook, view: Locator) -> None:
+    """Wait until ``view`` draws, for each symbol, the 20 bars pandas makes of all the ticks."""
     for symbol in ("ACME", "BETA"):
         want = expected(notebook, symbol)
         assert len(want) == 20
@@ -89,6 +89,11 @@ def test_the_candles_drawn_are_the_bars_pandas_makes(notebook: Notebook) -> None
             timeout=TIMEOUT,
             what=lambda symbol=symbol: f"{symbol}'s candles: {drawn_candles(view).get(symbol)}",
         )
+
+
+def test_the_candles_drawn_are_the_bars_pandas_makes(notebook: Notebook) -> None:
+    view = _in_sight(named_chart_view(notebook, "candles"))
+    _wait_for_every_bar(notebook, view)
     # The volume (counts summed per bar) has the right axis to itself; prices keep the left.
     volumes = json.loads(
         notebook.evaluate(
@@ -156,12 +161,5 @@ def test_history_pushed_after_live_ticks_is_drawn_in_its_bars(notebook: Notebook
     wait_for(lambda: drawn_candles(view).get("ACME") == live, what="the live ticks' bars")
     notebook.run_cell("late.push(ticks[:210])")
     view = _in_sight(view)
-    for symbol in ("ACME", "BETA"):
-        want = expected(notebook, symbol)
-        assert len(want) == 20
-        wait_for(
-            lambda symbol=symbol, want=want: drawn_candles(view).get(symbol) == want,
-            timeout=TIMEOUT,
-            what=lambda symbol=symbol: f"{symbol}'s candles: {drawn_candles(view).get(symbol)}",
-        )
+    _wait_for_every_bar(notebook, view)
     assert notebook.evaluate("late.stats['errors'], len(late.data)") == "0 40"
