@@ -295,7 +295,7 @@ class BarRing:
         merged = [
             np.concatenate((mine[held], new[pick]))
             for mine, new in zip(
-                (self._x, self._first, self._last, *self._cols),
+                self._arrays(),
                 (bars.starts, bars.first, bars.last, *bars.columns),
                 strict=True,
             )
@@ -309,11 +309,13 @@ class BarRing:
                 self.cut += over
             order = order[over:]
         n = len(order)
-        for target, values in zip(
-            (self._x, self._first, self._last, *self._cols), merged, strict=True
-        ):
+        for target, values in zip(self._arrays(), merged, strict=True):
             target[:n] = values[order]
         self._start, self._end = 0, n
+
+    def _arrays(self) -> tuple[F64, ...]:
+        """Every per-bar array, each indexed the same way: x, first and last tick x, columns."""
+        return (self._x, self._first, self._last, *self._cols)
 
     def _merge(
         self, first_x: float, open_: float, high: float, low: float, close: float, last_x: float
@@ -384,7 +386,7 @@ class BarRing:
     def _compact(self) -> None:
         start, end = self._start, self._end
         n = end - start
-        for column in (self._x, self._first, self._last, *self._cols):
+        for column in self._arrays():
             column[:n] = column[start:end]
         self._start, self._end = 0, n
 
