@@ -83,6 +83,21 @@ export class Job {
     if (!this._removed) this._scheduler._enqueue(this);
   }
 
+  /**
+   * Asks for a draw in the next frame, first in line and ending any rest: what
+   * a user did (a zoom, a click) is shown at once, however heavy the view.
+   */
+  markNow() {
+    if (this._removed) return;
+    this.readyAt = Number.NEGATIVE_INFINITY;
+    const queue = this._scheduler._queue;
+    if (queue.values().next().value !== this) {
+      queue.delete(this);
+      this._scheduler._queue = new Set([this, ...queue]);
+    }
+    this._scheduler._schedule();
+  }
+
   /** Leaves the scheduler for good (the view is gone). */
   remove() {
     this._removed = true;

@@ -204,6 +204,24 @@ describe("FrameScheduler", () => {
       }
     });
 
+    it("draws a view marked now in the next frame, first, even while it rests", () => {
+      const { runFrame, log, view } = setup(100);
+      const others = [view("b", 1), view("c", 1)];
+      const a = view("a", 1);
+      a.mark();
+      runFrame(0);
+      runFrame(PERIOD + 200); // late: "a" now rests for a while
+      for (const v of others) v.mark();
+      a.mark();
+      runFrame(2 * PERIOD + 200);
+      expect(log.slice(1)).toEqual(["b", "c"]); // resting, "a" waited
+      log.length = 0;
+      for (const v of others) v.mark();
+      a.markNow();
+      runFrame(3 * PERIOD + 200);
+      expect(log[0]).toBe("a");
+    });
+
     it("rests the views of a late frame in proportion to their own drawing time", () => {
       const { runFrame, view } = setup(100);
       const heavy = view("heavy", 9);

@@ -272,7 +272,7 @@ function render({ model, el }) {
 
   const legend = new Legend((name, visible) => {
     state.toggle(name, visible);
-    markDirty();
+    drawNow();
   });
   root.append(header, plot, legend.el);
   el.append(root);
@@ -418,6 +418,11 @@ function render({ model, el }) {
     dirty = true;
     job.mark();
   };
+  /** For what the user did: drawn in the next frame, even by a view resting after heavy ones. */
+  const drawNow = () => {
+    dirty = true;
+    job.markNow();
+  };
 
   function frame() {
     if (!dirty) return;
@@ -469,7 +474,7 @@ function render({ model, el }) {
           onZoomY: (a, b) => {
             state.zoomY(a, b);
             showControls();
-            markDirty();
+            drawNow();
           },
           onWheel: (factor, at) => {
             state.zoomBy(factor, at, time);
@@ -542,7 +547,7 @@ function render({ model, el }) {
     apply(zoom) {
       state.showX(zoom);
       showControls();
-      markDirty();
+      drawNow();
     },
   };
   let linkGroup = "";
@@ -557,7 +562,7 @@ function render({ model, el }) {
   /** This view's x range changed: draw it, and have linked views show the same. */
   function movedX() {
     showControls();
-    markDirty();
+    drawNow();
     links.share(linkGroup, linkMember, state.zoom);
   }
 
@@ -573,7 +578,7 @@ function render({ model, el }) {
   function setPaused(value) {
     if (!state.setPaused(value, liveSeries)) return;
     showControls();
-    markDirty();
+    drawNow();
   }
 
   function showFeed() {
