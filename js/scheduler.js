@@ -90,12 +90,7 @@ export class Job {
   markNow() {
     if (this._removed) return;
     this.readyAt = Number.NEGATIVE_INFINITY;
-    const queue = this._scheduler._queue;
-    if (queue.values().next().value !== this) {
-      queue.delete(this);
-      this._scheduler._queue = new Set([this, ...queue]);
-    }
-    this._scheduler._schedule();
+    this._scheduler._enqueue(this, true);
   }
 
   /** Leaves the scheduler for good (the view is gone). */
@@ -141,9 +136,17 @@ export class FrameScheduler {
     return this._queue.size;
   }
 
-  /** @param {Job} job */
-  _enqueue(job) {
-    this._queue.add(job); // already queued: keeps its place
+  /**
+   * @param {Job} job
+   * @param {boolean} [first] put it first in line (already queued: moved there)
+   */
+  _enqueue(job, first = false) {
+    if (first && this._queue.values().next().value !== job) {
+      this._queue.delete(job);
+      this._queue = new Set([job, ...this._queue]);
+    } else {
+      this._queue.add(job); // already queued: keeps its place
+    }
     this._schedule();
   }
 
