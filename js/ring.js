@@ -41,6 +41,10 @@ export class Ring {
     this._bgap = new Uint8Array(blocks);
     this._start = 0;
     this._end = 0;
+    /** Changes other than points added after the newest or leaving as the
+     *  oldest (a late point merged in, the newest replaced, a clear): what a
+     *  picture kept from before must be drawn again for. */
+    this.edits = 0;
   }
 
   /**
@@ -166,6 +170,7 @@ export class Ring {
   clear() {
     this._start = 0;
     this._end = 0;
+    this.edits += 1;
   }
 
   /**
@@ -255,6 +260,7 @@ export class Ring {
    * @returns {number} points dropped
    */
   _merge(xs, ys, from, to) {
+    this.edits += 1;
     const [px, py] = sortedFinite(xs, ys, from, to);
     let dropped = to - from - px.length;
     const cap = this.capacity;
@@ -325,6 +331,7 @@ export class Ring {
   replaceNewest(x, y) {
     const last = this._end - 1;
     if (last < this._start || this._x[last] !== x) return false;
+    this.edits += 1;
     this._y[last] = y;
     // Folded again from the first slot of its block, not merged into the old
     // summary: the old y may have been the block's least or greatest, or its gap.

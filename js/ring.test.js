@@ -21,6 +21,23 @@ function lcg(seed) {
 }
 
 describe("Ring", () => {
+  it("counts as edits the changes a kept picture cannot follow, and only those", () => {
+    const r = new Ring(4);
+    r.append(range(0, 6), range(0, 6)); // in order, the oldest leaving past capacity
+    add(r, 6, 6);
+    r.dropBelow(4);
+    r.keepSpan(1);
+    expect(r.edits).toBe(0);
+    add(r, 5.5, 1); // a late point, merged among the others
+    expect(r.edits).toBe(1);
+    r.replaceNewest(6, 2);
+    expect(r.edits).toBe(2);
+    expect(r.replaceNewest(99, 2)).toBe(false); // nothing changed
+    expect(r.edits).toBe(2);
+    r.clear();
+    expect(r.edits).toBe(3);
+  });
+
   it("starts empty", () => {
     const r = new Ring(4);
     expect(r.length).toBe(0);
