@@ -45,21 +45,34 @@ function legendIndex(xs, hoverX) {
  * @returns {string[]}
  */
 export function legendTexts(series, hoverX) {
-  const values = legendValues(series, hoverX);
-  return series.map((s, k) => {
-    if (!s.extra) return formatValue(values[k]);
-    const i = legendIndex(s.xs, hoverX);
-    if (i < 0) return formatValue(NaN);
-    const [open, high, low] = s.extra;
-    const parts = [
-      ["O", open[i]],
-      ["H", high[i]],
-      ["L", low[i]],
-      ["C", s.ys[i]],
-    ];
-    return parts.map(([label, v]) => `${label} ${formatValue(Number(v))}`).join(" ");
-  });
+  return series.map((s) => legendText(s, hoverX));
 }
+
+/**
+ * The text of one series' legend value (see legendTexts).
+ * @param {LegendSeries} s
+ * @param {number | null} hoverX
+ */
+function legendText(s, hoverX) {
+  const i = legendIndex(s.xs, hoverX);
+  if (!s.extra) return formatValue(s.ys[i] ?? NaN);
+  if (i < 0) return formatValue(NaN);
+  const [open, high, low] = s.extra;
+  const parts = [
+    ["O", open[i]],
+    ["H", high[i]],
+    ["L", low[i]],
+    ["C", s.ys[i]],
+  ];
+  return parts.map(([label, v]) => `${label} ${formatValue(Number(v))}`).join(" ");
+}
+
+/**
+ * From this many entries on, only those in sight in the legend (which scrolls)
+ * get new values each frame: a new text in each of 500 entries of a wrapping
+ * list lays the whole list out again, every frame, for values nobody can see.
+ */
+export const LEGEND_SIGHT_MIN = 50;
 
 export class Legend {
   /**
@@ -78,6 +91,46 @@ export class Legend {
     /** @type {Text[]} */
     this._values = [];
     this._key = "";
+    /**
+     * Entries in sight, once an observer has said; null: update all.
+     * @type {Set<number> | null}
+     */
+    this._inSight = null;
+    /** @type {IntersectionObserver | null} */
+    this._observer = null;
+    /** @type {[LegendSeries[], number | null] | null} what the last update showed */
+    this._last = null;
+  }
+
+  /**
+   * Watches which entries are in sight, when there are many (LEGEND_SIGHT_MIN).
+   * @param {HTMLElement[]} items
+   */
+  _watch(items) {
+    this._observer?.disconnect();
+    this._observer = null;
+    this._inSight = null;
+    if (items.length < LEGEND_SIGHT_MIN || typeof IntersectionObserver === "undefined") return;
+    const index = new Map(items.map((item, k) => [item, k]));
+    this._observer = new IntersectionObserver(
+      (entries) => {
+        const inSight = this._inSight ?? new Set();
+        /** @type {number[]} */
+        const arrived = [];
+        for (const entry of entries) {
+          const k = index.get(/** @type {HTMLElement} */ (entry.target)) ?? -1;
+          if (entry.isIntersecting) {
+            inSight.add(k);
+            arrived.push(k);
+          } else inSight.delete(k);
+        }
+        this._inSight = inSight;
+        // An entry scrolled into sight shows the value it would have had all along.
+        if (this._last) this._write(this._last[0], this._last[1], arrived);
+      },
+      { root: this.el },
+    );
+    for (const item of items) this._observer.observe(item);
   }
 
   /**
@@ -89,6 +142,8 @@ export class Legend {
     if (key === this._key) return;
     this._key = key;
     this.list.replaceChildren();
+    /** @type {HTMLElement[]} */
+    const items = [];
     this._values = series.map((s) => {
       const item = document.createElement("li");
       const visible = s.visible !== false;
@@ -119,8 +174,10 @@ export class Legend {
       value.append(text);
       item.append(swatch, name, value);
       this.list.append(item);
+      items.push(item);
       return text;
     });
+    this._watch(items);
   }
 
   /**
@@ -130,12 +187,29 @@ export class Legend {
    * @param {string} [tz] the zone of times (see format.js zonedDate)
    */
   update(series, hoverX, isTime, tz = "local") {
-    const texts = legendTexts(series, hoverX);
-    for (let i = 0; i < texts.length && i < this._values.length; i++) {
-      const t = texts[i];
-      if (this._values[i].data !== t) this._values[i].data = t;
-    }
+    this._last = [series, hoverX];
+    this._write(series, hoverX, this._inSight ?? series.keys());
     const label = hoverX == null ? "" : `at ${formatX(hoverX, isTime, tz)}`;
     if (this.cursor.textContent !== label) this.cursor.textContent = label;
+  }
+
+  /** Stops watching the entries (the view is gone). */
+  destroy() {
+    this._observer?.disconnect();
+    this._observer = null;
+  }
+
+  /**
+   * Writes the values of the entries at `indices`.
+   * @param {LegendSeries[]} series
+   * @param {number | null} hoverX
+   * @param {Iterable<number>} indices
+   */
+  _write(series, hoverX, indices) {
+    for (const i of indices) {
+      if (i >= series.length || i >= this._values.length) continue;
+      const t = legendText(series[i], hoverX);
+      if (this._values[i].data !== t) this._values[i].data = t;
+    }
   }
 }
