@@ -8,6 +8,7 @@ import { facet, faceted } from "./facets.js";
 import { zonedDate } from "./format.js";
 import { chartKind } from "./kinds/index.js";
 import { nearestIndex } from "./ranges.js";
+import { LAYER_MIN_SERIES, SeriesLayer } from "./strip.js";
 
 /**
  * An annotation (the `_annotations` trait, docs/protocol.md): a horizontal line
@@ -160,6 +161,17 @@ export class Chart {
     this._summaries = [];
     /** @type {SummaryOf} */
     const summaryOf = (si) => this._summaries[si - 1] ?? null;
+    const styles = series.map((s) => seriesStyle(s, log));
+    // Many lines: drawn on a layer that moves with x (see strip.js), not by uPlot.
+    /** @type {SeriesLayer | null} */
+    this.layer =
+      series.length >= LAYER_MIN_SERIES && series.every((s) => (s.kind ?? opts.kind ?? "line") === "line")
+        ? new SeriesLayer(styles, summaryOf)
+        : null;
+    /** What places the layer's pixels besides x: set by `draw`. */
+    this._layerKey = "";
+    /** Frames drawn. */
+    this._frames = 0;
     const theme = opts.theme;
     const axisCommon = () => ({
       stroke: () => theme().axis,
@@ -224,11 +236,12 @@ export class Chart {
       ],
       series: [
         {},
-        ...series.map((s) => {
-          const style = seriesStyle(s, log);
+        ...series.map((s, k) => {
+          const style = styles[k];
           const options = chartKind(s.kind ?? opts.kind).series(style, summaryOf);
           return {
             ...options,
+            ...(this.layer ? { paths: () => null } : {}),
             ...(style.dash.length > 0 ? { dash: style.dash } : {}),
             label: s.name,
             show: s.visible !== false,
@@ -258,7 +271,12 @@ export class Chart {
       hooks: {
         setSelect: [(u) => this._onSelect(u)],
         setCursor: [(u) => this._onCursor(u)],
-        draw: [(u) => this._drawAnnotations(u), (u) => this._drawMarkers(u), (u) => this._readTicks(u)],
+        draw: [
+          (u) => this.layer?.paint(u, this._layerKey),
+          (u) => this._drawAnnotations(u),
+          (u) => this._drawMarkers(u),
+          (u) => this._readTicks(u),
+        ],
       },
     };
     this.u = new uPlot(options, faceted(series.map(() => [new Float64Array(0), new Float64Array(0)])), parent);
@@ -314,10 +332,17 @@ export class Chart {
    * @param {[number, number]} yRange
    * @param {Array<Summarise | null>} [summaries] per series, of the same data
    * @param {[number, number] | null} [y2Range] of the right scale, when the plot has one
+   * @param {number} [edits] changes to the data other than new points after the newest
+   *   (see Ring.edits), NaN when unknown: a picture kept from the last frame is
+   *   drawn again when they change
    */
-  draw(data, xRange, yRange, summaries = [], y2Range = null) {
+  draw(data, xRange, yRange, summaries = [], y2Range = null, edits = Number.NaN) {
     const u = this.u;
     this._summaries = summaries;
+    // An unknown count gets a key of its own every frame: the layer is drawn in full.
+    this._frames += 1;
+    const version = Number.isNaN(edits) ? `frame ${this._frames}` : String(edits);
+    this._layerKey = version;
     u.batch(() => {
       u.setData(faceted(data), false);
       u.setScale("x", { min: xRange[0], max: xRange[1] });

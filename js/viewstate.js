@@ -37,10 +37,12 @@ import { lowerBound, padLogY, padY, upperBound, widenX, xExtent, yExtent } from 
  *   series' highs and lows), each with its live ring or null for a copy;
  *   barWidth: a candle's width in x units; the x range reaches that far past
  *   the last x, so that the newest candle is whole.
- * @typedef {{log?: boolean, fixed?: ReadonlyArray<number | null>, follow?: Follow}} YAxes
+ * @typedef {{log?: boolean, fixed?: ReadonlyArray<number | null>, follow?: Follow, steady?: boolean}} YAxes
  *   log: the y scales are logarithmic; fixed: [low, high] of the left scale,
  *   either null (or the whole list empty) where the data decide; follow: what
- *   a following view shows of the window (the whole of it when not given)
+ *   a following view shows of the window (the whole of it when not given);
+ *   steady: a view following its whole window keeps the width of its x range
+ *   while the window's span changes by less than STEADY_SLACK (see `steadied`)
  * @typedef {{points?: number, ms?: number}} Follow
  *   the `_follow` trait: the newest `points` of the longest series, or the
  *   newest `ms` milliseconds of a time axis
@@ -132,6 +134,8 @@ export class ViewState {
     this.whole = [0, 1];
     /** @type {[number, number]} the x range of the last picture */
     this.lastX = [0, 1];
+    /** The width of the x range a steady view follows with (see `steadied`). */
+    this.steadySpan = 0;
     /** @type {[number, number]} what following showed (or would have) in the last picture */
     this.followRange = [0, 1];
     this.paused = false;
@@ -292,6 +296,9 @@ export class ViewState {
     const whole = widenX(extent && reach > 0 ? [extent[0], extent[1] + reach] : extent, isTime);
     this.whole = whole;
     this.followRange = followed(view, whole, isTime, axes.follow);
+    if (axes.steady && !axes.follow?.ms && !axes.follow?.points) {
+      [this.followRange, this.steadySpan] = steadied(this.followRange, this.steadySpan);
+    }
     const xRange = this.zoom ?? this.followRange;
     this.lastX = xRange;
     // A ring's block summaries spare walking a long window; a frozen copy has none.
@@ -393,6 +400,30 @@ export function followed(view, whole, isTime, follow) {
     if (start > lo && start < hi) return [start, hi];
   }
   return whole;
+}
+
+/** How far the span of a window may grow past, or shrink below, the width of
+ *  a steady view's x range before that width changes. */
+export const STEADY_SLACK = 0.04;
+
+/**
+ * The x range a steady view follows a window `range` with: as wide as `span`
+ * (the width it showed last) and ending at the newest x, while the window's
+ * own span is between `span` / (1 + STEADY_SLACK) and `span`; otherwise a new
+ * width, STEADY_SLACK / 2 wider than the window. A window of a number of points
+ * changes its span with the rate of its feed; a picture kept from frame to
+ * frame (strip.js) can only move, so its width must hold still. The price is
+ * a margin of at most STEADY_SLACK of the width left of the oldest point.
+ * @param {[number, number]} range the whole window, [oldest, newest]
+ * @param {number} span the width shown last (0 for none)
+ * @returns {[[number, number], number]} the range to show, and its width
+ */
+export function steadied(range, span) {
+  const [lo, hi] = range;
+  const width = hi - lo;
+  if (!(width > 0)) return [range, 0];
+  const next = width <= span && width * (1 + STEADY_SLACK) >= span ? span : width * (1 + STEADY_SLACK / 2);
+  return [[hi - next, hi], next];
 }
 
 /** Candles per family a view lists in its data-livefeed-candles attribute. */

@@ -8,6 +8,8 @@ import {
   followed,
   plotHeightOf,
   plotKey,
+  STEADY_SLACK,
+  steadied,
   ViewState,
 } from "./viewstate.js";
 
@@ -388,5 +390,57 @@ describe("candle series", () => {
     expect(listed.ACME[CANDLES_SHOWN - 1]).toEqual([last, last, last + 2, last - 1, last + 1]);
     const some = JSON.parse(candlesInView(view, [100, 125]));
     expect(some.ACME.map((/** @type {number[]} */ row) => row[0])).toEqual([100, 110, 120]);
+  });
+});
+
+describe("steadied", () => {
+  it("keeps the width shown while the window's span stays within the slack below it", () => {
+    const [range, span] = steadied([0, 100], 0);
+    // A first width: half the slack wider than the window, ending at the newest x.
+    expect(span).toBeCloseTo(100 * (1 + STEADY_SLACK / 2));
+    expect(range[1]).toBe(100);
+    expect(range[1] - range[0]).toBeCloseTo(span);
+    // The span drifts a little either way: the width holds, the range ends at the newest x.
+    for (const [lo, hi] of [
+      [10, 111],
+      [20, 119],
+      [31, 131],
+    ]) {
+      const [r, s] = steadied([lo, hi], span);
+      expect(s).toBe(span);
+      expect(r).toEqual([hi - span, hi]);
+    }
+  });
+
+  it("takes a new width when the span outgrows the width or falls short by more than the slack", () => {
+    const span = 100;
+    const wider = steadied([0, 101], span);
+    expect(wider[1]).toBeCloseTo(101 * (1 + STEADY_SLACK / 2));
+    const narrower = 100 / (1 + STEADY_SLACK) - 1;
+    const shrunk = steadied([0, narrower], span);
+    expect(shrunk[1]).toBeCloseTo(narrower * (1 + STEADY_SLACK / 2));
+  });
+
+  it("leaves an empty or one-point window as it is", () => {
+    expect(steadied([5, 5], 10)).toEqual([[5, 5], 0]);
+  });
+
+  it("is what a steady view follows its whole window with, not a view following a span", () => {
+    const state = new ViewState();
+    const r = new Ring(100);
+    r.append(Float64Array.from([0, 100]), Float64Array.from([1, 2]));
+    const first = state.picture(live(r), false, { steady: true }).xRange;
+    expect(first[1]).toBe(100);
+    expect(first[1] - first[0]).toBeCloseTo(100 * (1 + STEADY_SLACK / 2));
+    r.append(Float64Array.from([101]), Float64Array.from([3]));
+    const view = live(r);
+    const next = state.picture(view, false, { steady: true }).xRange;
+    expect(next[1]).toBe(101);
+    expect(next[1] - next[0]).toBeCloseTo(first[1] - first[0]);
+    // Without `steady`, the range is the window's own.
+    expect(new ViewState().picture(view, false).xRange).toEqual([0, 101]);
+    // Following a span of the window: that span, steady or not.
+    const spanned = new ViewState().picture(view, false, { steady: true, follow: { points: 2 } }).xRange;
+    expect(spanned).toEqual([100, 101]);
   });
 });

@@ -13,6 +13,7 @@ import { LinkRegistry } from "./links.js";
 import { newPageId, Pictures, pictureRequest } from "./pictures.js";
 import { FrameScheduler } from "./scheduler.js";
 import { Store, StoreRegistry, windowSpan } from "./store.js";
+import { LAYER_MIN_SERIES } from "./strip.js";
 import { readTheme, seriesColor, translucent } from "./theme.js";
 import { candlesInView, plotHeightOf, plotKey, ViewState } from "./viewstate.js";
 
@@ -34,7 +35,9 @@ import { candlesInView, plotHeightOf, plotKey, ViewState } from "./viewstate.js"
  * -y2-range (the right scale's, empty without one), -hidden (the names of the
  * series hidden, as a JSON list), -annotations and -alert-markers (how many
  * are in view), -x-ticks and -y-labels (the x tick labels and the y axes'
- * labels drawn, as JSON lists), and on a candle chart -candles: the candles in view, as JSON
+ * labels drawn, as JSON lists), -layer (on a chart of many lines, how many
+ * frames drew its line layer in full and how many moved it: "full moved"), and
+ * on a candle chart -candles: the candles in view, as JSON
  * {family: [[x, open, high, low, close], ...]}, the newest CANDLES_SHOWN of
  * each family.
  */
@@ -235,6 +238,20 @@ const PAGE = newPageId();
 
 /** @type {WeakMap<Store, Pictures>} the views of each store's model that can make a picture */
 const picturesOf = new WeakMap();
+
+/**
+ * The edits of the rings the view's series draw from (see Ring.edits); NaN
+ * when one draws from a copy, whose changes nothing counts.
+ * @param {ReadonlyArray<{ring: import("./ring.js").Ring | null}>} view
+ */
+function editsOf(view) {
+  let edits = 0;
+  for (const s of view) {
+    if (!s.ring) return Number.NaN;
+    edits += s.ring.edits;
+  }
+  return edits;
+}
 
 /** @type {Render<Traits>} */
 function render({ model, el }) {
@@ -499,6 +516,8 @@ function render({ model, el }) {
       log,
       fixed: model.get("_y_range") ?? [],
       follow: model.get("_follow") ?? {},
+      // A chart of many lines keeps them on a layer that can only move (strip.js).
+      steady: view.length >= LAYER_MIN_SERIES,
     });
     if (Number(model.get("_bar_ms") ?? 0) > 0 && picture.y2Range) {
       // Volumes under the candles: their axis from 0, the tallest bar a quarter of the plot up.
@@ -519,6 +538,7 @@ function render({ model, el }) {
         picture.yRange,
         picture.summaries,
         picture.y2Range,
+        editsOf(view),
       );
     }
     shown = view;
@@ -530,6 +550,7 @@ function render({ model, el }) {
       annotations: String(chart ? chart.annotationsDrawn : 0),
       "x-ticks": JSON.stringify(chart ? chart.xTicks : []),
       "y-labels": JSON.stringify(chart ? chart.yLabels() : []),
+      layer: chart?.layer ? `${chart.layer.full} ${chart.layer.moved}` : "",
       "alert-markers": String(chart ? chart.markersDrawn : 0),
       ...(Number(model.get("_bar_ms") ?? 0) > 0 ? { candles: candlesInView(view, picture.xRange) } : {}),
     });
@@ -742,6 +763,7 @@ function render({ model, el }) {
     resizeObserver.disconnect();
     visibility.disconnect();
     themeObserver.disconnect();
+    legend.destroy();
     for (const [name, fn] of listeners) model.off(name, fn);
     chart?.destroy();
     chart = null;
