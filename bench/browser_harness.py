@@ -70,8 +70,13 @@ class Feed(ServerProcess):
         seconds: float,
         prefill: int = 0,
         groups: int = 0,
+        spacing_ms: float | None = None,
     ) -> str:
+        """The stream's URL; `spacing_ms`: how far apart the prefilled points are (the
+        stream server's default when None)."""
         query = f"key={key}&prefill={prefill}&record=1&groups={groups}"
+        if spacing_ms is not None:
+            query += f"&spacing={spacing_ms:g}"
         return f"ws://127.0.0.1:{self.port}/stream/{per_message}/{rate:g}/{seconds:g}?{query}"
 
     def wait_done(self, keys: Sequence[str], timeout: float) -> dict[str, dict[str, Any]]:
@@ -310,6 +315,9 @@ class Load:
     height: int = 300
     warmup_buckets: int = 1  # 1-s buckets left out of the steady state (the first render)
     groups: int = 0  # series per chart, by a group field (livefeed's group_by); 0: one series
+    # Prefilled points as far apart as live ones, so the window starts with the x span it keeps
+    # (rather than growing from a burst of history into it during the run).
+    prefill_at_live_rate: bool = False
 
     @property
     def points_per_second(self) -> float:
@@ -325,7 +333,15 @@ def run_case(s: Session, library: str, load: Load, *, profile: float = 0.0) -> d
     s.clear_cells()
     keys = [s.next_key(library) for _ in range(load.charts)]
     urls = [
-        s.feed.url(k, load.per_message, load.rate, load.seconds, load.prefill, load.groups)
+        s.feed.url(
+            k,
+            load.per_message,
+            load.rate,
+            load.seconds,
+            load.prefill,
+            load.groups,
+            1000.0 / load.points_per_second if load.prefill_at_live_rate else None,
+        )
         for k in keys
     ]
     view = VIEWS[library]

@@ -34,7 +34,8 @@ from websockets.exceptions import ConnectionClosed
 from .processes import report, serve_until_stdin_closes
 
 PREFILL_CHUNK = 2_000  # points per prefill message: large messages, few of them
-PREFILL_SPACING_MS = 0.05  # prefilled points are this far apart, all before the stream starts
+PREFILL_SPACING_MS = 0.05  # prefilled points are this far apart (unless the URL says), all
+# before the stream starts
 
 
 def value(i: int) -> float:
@@ -65,15 +66,16 @@ async def stream(ws: ServerConnection) -> None:
     prefill = int(query.get("prefill", ["0"])[0])
     record = query.get("record", ["0"])[0] == "1"
     groups = int(query.get("groups", ["0"])[0])
+    spacing = float(query.get("spacing", [str(PREFILL_SPACING_MS)])[0])
     interval = 1.0 / rate
     with contextlib.suppress(ConnectionClosed):  # the client leaving ends the stream
         start_ms = time.time() * 1000.0
         index = 0
         if prefill:
-            base = start_ms - prefill * PREFILL_SPACING_MS
+            base = start_ms - prefill * spacing
             for first in range(0, prefill, PREFILL_CHUNK):
                 count = min(PREFILL_CHUNK, prefill - first)
-                xs = [base + (first + k) * PREFILL_SPACING_MS for k in range(count)]
+                xs = [base + (first + k) * spacing for k in range(count)]
                 await ws.send(points_text(xs, index, groups))
                 index += count
         report({"event": "start", "key": key, "start_ms": start_ms})
