@@ -60,7 +60,7 @@ class LabServer:
     def jupyter_env(self) -> dict[str, str]:
         """The environment of this server's isolated Jupyter dirs, for ``jupyter`` commands that
         must share its state (``jupyter trust`` signs notebooks with its data dir's secret)."""
-        return _isolated_env(self.root_dir.parent)
+        return isolated_env(self.root_dir.parent)
 
     def set_user_setting(self, plugin: str, values: Mapping[str, Any]) -> None:
         """Write a user setting of ``plugin`` (``"package:name"``), read by pages loaded after."""
@@ -93,7 +93,7 @@ class LabServer:
             self.process.wait(timeout=10)
 
 
-def _isolated_env(work_dir: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def isolated_env(work_dir: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """This environment, with Jupyter's and IPython's dirs moved into ``work_dir``."""
     env = dict(os.environ)
     env.update(extra or {})
@@ -144,7 +144,7 @@ def start_lab(
     _write_settings(dirs["settings"])
 
     token = secrets.token_hex(16)
-    child_env = _isolated_env(work_dir, env)
+    child_env = isolated_env(work_dir, env)
 
     if app not in ("lab", "notebook"):
         raise ValueError(f"app must be 'lab' or 'notebook', not {app!r}")
