@@ -128,6 +128,27 @@ export class Feed {
   }
 
   /**
+   * Points the page read itself (a chart reading its feed, direct.js): no
+   * sequence and no kernel. `names` holds every series so far, by id.
+   * @param {ReadonlyArray<string>} names
+   * @param {ReadonlyArray<{id: number, xs: Float64Array, ys: Float64Array}>} parts
+   * @returns {boolean} the points or series held changed
+   */
+  appendLocal(names, parts) {
+    /** @type {import("./wire.js").Name[]} */
+    const entries = names.map((name, id) => [id, name, null]);
+    const named = this._learnNames(entries);
+    const held = this.series.size;
+    for (const part of parts) {
+      const s = this._seriesFor(part.id);
+      s.ring.append(part.xs, part.ys);
+      s.ring.keepSpan(this.spanMs);
+      this.received += part.xs.length;
+    }
+    return parts.length > 0 || named || this.series.size !== held;
+  }
+
+  /**
    * The `snapshot` trait changed to one of `seq`. The kernel sets it after
    * sending the batch of that seq, so a newer seq than any batch seen means
    * batches were lost (say the last ones of a loop, with nothing after them to

@@ -46,6 +46,20 @@ export function kernelState(manager) {
   return "ok";
 }
 
+/**
+ * Whether the kernel is running a cell, as far as the widget manager says
+ * (false when it says nothing): what the page sends it then waits in line.
+ * @param {unknown} manager the model's `widget_manager`
+ */
+export function kernelBusy(manager) {
+  try {
+    const kernel = /** @type {{kernel?: KernelFacts | null}} */ (manager)?.kernel;
+    return kernel?.status === "busy";
+  } catch {
+    return false;
+  }
+}
+
 /** After this long without a word from the kernel since the chart asked it for
  *  data, the chart is said to be not connected (a saved notebook opened without
  *  the kernel that made it: its widget has no comm, so nothing will ever come). */

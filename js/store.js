@@ -1,6 +1,7 @@
 // @ts-check
 import { Feed } from "./feed.js";
 import { Liveness } from "./kernel.js";
+import { upperBound } from "./ranges.js";
 import { decodeMessage, decodeSnapshot, fieldsOf } from "./wire.js";
 
 /**
@@ -66,6 +67,84 @@ export class Store {
     this.hadLiveData = false;
     /** @type {Set<(change: Change) => void>} */
     this._listeners = new Set();
+    /**
+     * A chart that reads its feed in the page (direct.js): its feed; null for a
+     * chart the kernel feeds.
+     * @type {import("./direct.js").DirectFeed | null}
+     */
+    this.direct = null;
+    /** @type {Map<number, number>} per series, the greatest x sent back to the kernel */
+    this._sentBack = new Map();
+  }
+
+  /**
+   * Points the page read itself (see `direct`): held at once, like a batch.
+   * @param {ReadonlyArray<import("./rules/extract.js").Point>} points
+   * @param {ReadonlyArray<string>} names every series so far, by id
+   */
+  takeLocal(points, names) {
+    /** @type {Map<number, {xs: number[], ys: number[]}>} */
+    const bySeries = new Map();
+    for (const { series, x, y } of points) {
+      let entry = bySeries.get(series);
+      if (!entry) {
+        entry = { xs: [], ys: [] };
+        bySeries.set(series, entry);
+      }
+      entry.xs.push(x);
+      entry.ys.push(y);
+    }
+    const parts = [...bySeries].map(([id, { xs, ys }]) => ({
+      id,
+      xs: Float64Array.from(xs),
+      ys: Float64Array.from(ys),
+    }));
+    if (!this.feed.appendLocal(names, parts)) return;
+    this.hadLiveData = true;
+    this._emit("received");
+    this._emit("data");
+  }
+
+  /**
+   * The points held that were not sent back to the kernel yet, for its `data`
+   * (see `direct`): at most `max` of them, spread evenly over each series when
+   * there are more, always with each series' newest. Marks them sent; a point
+   * arriving later with a smaller x than one sent is not sent.
+   * @param {number} max
+   * @returns {{names: string[], xs: Float64Array, ys: Float64Array, series: Uint32Array}}
+   */
+  takeBack(max) {
+    /** @type {Array<{index: number, xs: Float64Array, ys: Float64Array, from: number}>} */
+    const fresh = [];
+    /** @type {string[]} */
+    const names = [];
+    for (const s of this.feed.series.values()) {
+      const xs = s.ring.xs();
+      const from = upperBound(xs, this._sentBack.get(s.id) ?? -Infinity);
+      if (from >= xs.length) continue;
+      fresh.push({ index: names.length, xs, ys: s.ring.ys(), from });
+      names.push(s.name);
+      this._sentBack.set(s.id, xs[xs.length - 1]);
+    }
+    // The smallest step that fits: each series keeps its newest point and every
+    // step-th before it.
+    const sizes = fresh.map(({ xs, from }) => xs.length - from);
+    const count = (/** @type {number} */ step) => sizes.reduce((n, size) => n + Math.ceil(size / step), 0);
+    let step = Math.max(1, Math.floor(sizes.reduce((a, b) => a + b, 0) / Math.max(1, max)));
+    while (count(step) > max) step += 1;
+    const n = count(step);
+    const out = { names, xs: new Float64Array(n), ys: new Float64Array(n), series: new Uint32Array(n) };
+    let at = n;
+    for (let k = fresh.length - 1; k >= 0; k--) {
+      const { index, xs, ys, from } = fresh[k];
+      for (let i = xs.length - 1; i >= from; i -= step) {
+        at -= 1;
+        out.xs[at] = xs[i];
+        out.ys[at] = ys[i];
+        out.series[at] = index;
+      }
+    }
+    return out;
   }
 
   /**
@@ -104,7 +183,8 @@ export class Store {
   receive(content, buffers, now) {
     this.heard();
     const type = fieldsOf(content)?.type;
-    if (type !== "batch" && type !== "reset") return;
+    // A chart that reads its feed itself holds its own points.
+    if ((type !== "batch" && type !== "reset") || this.direct) return;
     let msg;
     try {
       msg = decodeMessage(content, buffers);
@@ -119,6 +199,11 @@ export class Store {
     if (outcome.changed) this.hadLiveData = true;
     this._emit("received");
     if (outcome.changed) this._emit("data");
+  }
+
+  /** The page's own feed (see `direct`) changed its status or counts. */
+  directChanged() {
+    this._emit("status");
   }
 
   /** A trait changed on the kernel's side (a sign of life, nothing more). */
@@ -179,6 +264,7 @@ export class Store {
 
   /** @param {number} now */
   _sendSync(now) {
+    if (this.direct) return; // the kernel holds nothing the page lacks
     this.liveness.asked(now);
     if (!this.liveness.canSend) return;
     this._send({ type: "sync" });

@@ -371,3 +371,61 @@ describe("Store with a time window", () => {
     expect(held(store)).toEqual({ a: [0, 1000, 12000] });
   });
 });
+
+describe("a store whose page reads its feed (direct.js)", () => {
+  /** @param {number} window */
+  function directStore(window = 100) {
+    /** @type {object[]} */
+    const sent = [];
+    const store = new Store({ window, send: (content) => sent.push(content) });
+    store.direct = /** @type {import("./direct.js").DirectFeed} */ (/** @type {unknown} */ ({}));
+    /** @type {string[]} */
+    const changes = [];
+    store.subscribe((change) => changes.push(change));
+    return { store, sent, changes };
+  }
+
+  /** @param {number} series @param {number[]} xs */
+  const points = (series, xs) => xs.map((x) => ({ series, x, y: x * 10 }));
+
+  it("holds the points the page read, by series, and never asks the kernel for any", () => {
+    const { store, sent, changes } = directStore();
+    store.takeLocal([...points(0, [1, 2]), ...points(1, [1])], ["a", "b"]);
+    expect([...store.feed.series.values()].map((s) => [s.name, [...s.ring.xs()]])).toEqual([
+      ["a", [1, 2]],
+      ["b", [1]],
+    ]);
+    expect(changes).toEqual(["received", "data"]);
+    store.sync(0);
+    store.snapshotChanged({ seq: 7 }, 0);
+    store.receive(...message("batch", 1, [[0, [5], [5]]]), 0);
+    expect(sent).toEqual([]);
+    expect(store.feed.points).toBe(3);
+  });
+
+  it("gives back each point once, newest first kept when there are more than it may send", () => {
+    const { store } = directStore(1000);
+    store.takeLocal([...points(0, [1, 2, 3]), ...points(1, [1, 2])], ["a", "b"]);
+    const first = store.takeBack(100);
+    expect(first.names).toEqual(["a", "b"]);
+    expect([...first.xs]).toEqual([1, 2, 3, 1, 2]);
+    expect([...first.ys]).toEqual([10, 20, 30, 10, 20]);
+    expect([...first.series]).toEqual([0, 0, 0, 1, 1]);
+    expect(store.takeBack(100).xs).toHaveLength(0);
+
+    store.takeLocal(
+      points(
+        0,
+        Array.from({ length: 300 }, (_, i) => 10 + i),
+      ),
+      ["a", "b"],
+    );
+    const bounded = store.takeBack(100);
+    expect(bounded.xs.length).toBeLessThanOrEqual(100);
+    expect(bounded.xs.length).toBeGreaterThan(50);
+    expect(bounded.names).toEqual(["a"]);
+    expect(bounded.xs[bounded.xs.length - 1]).toBe(309); // the newest is always there
+    const steps = new Set([...bounded.xs].slice(1).map((x, i) => x - bounded.xs[i]));
+    expect(steps.size).toBe(1); // evenly spread
+  });
+});

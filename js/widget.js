@@ -6,8 +6,9 @@
 /** @import { ViewSeries } from "./viewstate.js" */
 import { Badge, describeStatus } from "./badge.js";
 import { Chart } from "./chart.js";
+import { DirectFeed, POINTS_EVERY_MS, POINTS_MAX } from "./direct.js";
 import { pngName } from "./format.js";
-import { kernelState } from "./kernel.js";
+import { kernelBusy, kernelState } from "./kernel.js";
 import { Legend } from "./legend.js";
 import { LinkRegistry } from "./links.js";
 import { newPageId, Pictures, pictureRequest } from "./pictures.js";
@@ -70,9 +71,14 @@ import { candlesInView, plotHeightOf, plotKey, ViewState } from "./viewstate.js"
  *   _tz: string,
  *   _bar_ms: number,
  *   _alerts_fired: import("./chart.js").AlertMarker[],
+ *   _direct: DirectTrait,
  *   layout: unknown,
  *   _dom_classes: string[],
  * }} Traits
+ * @typedef {{url?: string, subscribe?: string | null, decode?: string, x?: string | null,
+ *   y?: string[], group_by?: string | null, x_type?: "auto" | "time" | "number",
+ *   reconnect?: boolean | "always", backoff?: number, max_backoff?: number}} DirectTrait
+ *   what a chart whose page reads its feed reads (see direct.js); {} for none
  * @typedef {AnyModel<Traits>} Model
  * @typedef {{color?: string, width?: number, dash?: number[], axis?: "left" | "right",
  *   visible?: boolean, kind?: string}} SeriesOptions
@@ -177,14 +183,76 @@ function attachStore(model) {
   const timer = setInterval(() => {
     checkKernel();
     store.tick(now());
+    if (store.direct) store.directChanged(); // its counts, for the badge
   }, KERNEL_CHECK_MS);
+  const stopDirect = readDirect(model, store, send);
   return {
     store,
     detach() {
       clearInterval(timer);
+      stopDirect();
       model.off("msg:custom", onMessage);
       for (const [name, fn] of listeners) model.off(name, fn);
     },
+  };
+}
+
+/**
+ * A chart whose page reads its feed (`source="browser"`, the `_direct` trait):
+ * its DirectFeed, feeding the store, and the points going back to the kernel
+ * while the kernel is there and idle. Returns what stops both; a chart without
+ * `_direct` gets nothing and a function that does nothing.
+ * @param {Model} model
+ * @param {Store} store
+ * @param {(content: object, buffers?: ArrayBuffer[]) => void} send
+ */
+function readDirect(model, store, send) {
+  const options = model.get("_direct");
+  if (!options?.url) return () => {};
+  const direct = new DirectFeed(
+    {
+      url: options.url,
+      subscribe: options.subscribe,
+      decode: options.decode,
+      spec: { x: options.x, y: options.y ?? ["value"], groupBy: options.group_by, xType: options.x_type },
+      reconnect: options.reconnect,
+      backoff: options.backoff,
+      maxBackoff: options.max_backoff,
+    },
+    // Arrival times are epoch milliseconds, as the kernel's are.
+    { open: (url) => new WebSocket(url), now: () => Date.now() },
+    (points, names) => store.takeLocal(points, names),
+    () => store.directChanged(),
+  );
+  store.direct = direct;
+  direct.start();
+  let lastStatus = "";
+  const back = setInterval(() => {
+    if (!store.liveness.canSend || kernelBusy(model.widget_manager)) return;
+    const points = store.takeBack(POINTS_MAX);
+    if (points.xs.length === 0 && direct.status === lastStatus) return;
+    lastStatus = direct.status;
+    send(
+      {
+        type: "points",
+        page: PAGE,
+        names: points.names,
+        count: points.xs.length,
+        status: direct.status,
+        stats: direct.stats,
+      },
+      [points.xs, points.ys, points.series].map((a) => /** @type {ArrayBuffer} */ (a.buffer)),
+    );
+  }, POINTS_EVERY_MS);
+  // stop() in Python empties the trait: the page lets the feed go, and keeps its picture.
+  const onChange = () => {
+    if (!model.get("_direct")?.url) direct.stop();
+  };
+  model.on("change:_direct", onChange);
+  return () => {
+    clearInterval(back);
+    model.off("change:_direct", onChange);
+    direct.stop();
   };
 }
 
@@ -294,7 +362,7 @@ function render({ model, el }) {
   root.append(header, plot, legend.el);
   el.append(root);
 
-  const isTime = () => model.get("x_kind") === "time";
+  const isTime = () => (store.direct ? store.direct.isTime : model.get("x_kind") === "time");
   const state = new ViewState();
   /** @type {Chart | null} */
   let chart = null;
@@ -612,14 +680,16 @@ function render({ model, el }) {
   }
 
   function showStatus() {
-    const status = model.get("feed_status");
+    // A chart that reads its feed itself tells its own status, kernel or not.
+    const direct = store.direct;
+    const status = direct ? direct.status : model.get("feed_status");
     const live = store.liveness;
     setAttr("data-livefeed-status", status);
-    setAttr("data-livefeed-connected", live.connected);
+    setAttr("data-livefeed-connected", direct ? true : live.connected);
     setAttr("data-livefeed-kernel", live.label);
     badge.show(
-      describeStatus(status, model.get("feed_stats"), {
-        disconnected: !live.connected,
+      describeStatus(status, direct ? direct.stats : model.get("feed_stats"), {
+        disconnected: direct ? false : !live.connected,
         restarted: live.restarted,
         hadLiveData: store.hadLiveData,
         hasData: feed.points > 0,

@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "_style": 1,
     "_alerting": 1,
     "_export": 1,
+    "_direct": 1,
     "_wire": 2,
     "_snapshot": 3,
     "_chartdata": 2,

@@ -24,10 +24,19 @@ from ._core.coerce import XKind
 from ._core.decode import UserFunction
 from ._core.pipeline import INTERNAL, ChartSpec
 from ._core.window import parse_window
+from ._direct import BROWSER, POINTS_EVERY_S, check_source, direct_config, read_points
 from ._export import standalone_page, write_page
-from ._feed import Feed, History, Transform, check_connection_options, ssl_context
+from ._feed import (
+    Feed,
+    History,
+    Transform,
+    check_connection_options,
+    ssl_context,
+    subscribe_text,
+)
 from ._orphans import current_cell
 from ._outbox import ChartState, Outbox, TokenBucket
+from ._redact import public_url
 from ._runtime import get_runtime
 from ._snapshot import SNAPSHOT_POINTS, snapshot_trait
 from ._sources import PushSource, Reconnect
@@ -125,6 +134,12 @@ class LiveChart(anywidget.AnyWidget):
     Credentials (the URL's user, password and query, every header value) never reach `stats`,
     the page or a saved notebook: every error text is masked before it is kept.
 
+    `source="browser"` makes the page open the WebSocket itself (with a ws:// or wss:// URL): the
+    chart then stays live with the kernel busy, restarted or gone, and the page sends its points
+    back for `data` while the kernel is idle (see `_direct`). The URL is then in the page's
+    state; `headers` and the options a page cannot honour are refused (ValueError), and so are
+    `push()` (RuntimeError) and candles.
+
     When the cell that made a chart runs again and nothing holds the old chart any more (no
     variable, no container), the old chart stops and closes within a few seconds; a feed of its
     own closes with it, a shared feed goes on.
@@ -159,6 +174,8 @@ class LiveChart(anywidget.AnyWidget):
     _alerts_fired: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     _tz = traitlets.Unicode("local").tag(sync=True)
     _bar_ms = traitlets.Float(0.0).tag(sync=True)  # a candle chart's bar width; 0: not one
+    # A chart whose page reads the feed itself: what it reads (see _direct); {} for none.
+    _direct = traitlets.Dict().tag(sync=True)
 
     def __init__(
         self,
@@ -194,6 +211,7 @@ class LiveChart(anywidget.AnyWidget):
         max_size: int | None = 4 * 2**20,
         ssl: ssl_module.SSLContext | str | Path | None = None,
         open_timeout: float = 10.0,
+        source: str = "kernel",
         **unknown: object,
     ) -> None:
         if unknown:
@@ -236,6 +254,25 @@ class LiveChart(anywidget.AnyWidget):
             raise ValueError("follow is a time span, but x_type='number': give a number of points")
         y_fields = (y,) if isinstance(y, str) else tuple(y)
         points, span_ms = parse_window(window, max_points)
+        direct: dict[str, Any] = {}
+        if check_source(source) == BROWSER:
+            if kind == CANDLES:
+                raise ValueError(
+                    'kind="candles" cannot go with source="browser": bars are built in the kernel'
+                )
+            direct = direct_config(
+                url,
+                given,
+                x=x,
+                y=y_fields,
+                group_by=group_by,
+                x_type=x_type,
+                subscribe=subscribe_text(subscribe),
+                decode=decode,
+                reconnect=reconnect,
+                backoff=backoff,
+                max_backoff=max_backoff,
+            )
         spec = ChartSpec(
             y=y_fields,
             x=x,
@@ -247,9 +284,21 @@ class LiveChart(anywidget.AnyWidget):
             bar=bar_width,
             volume=volume,
         )
+        if direct:
+            # The page reads the records; the kernel gets its points back as columns x, series,
+            # value (the series named by the page), which is also the shape of `data`.
+            spec = ChartSpec(
+                y=("value",),
+                x="x",
+                group_by="series",
+                window=spec.window,
+                x_type=x_type,
+                span_ms=spec.span_ms,
+                log_y=spec.log_y,
+            )
         # A URL's feed checks its options itself; without one they are still checked, so that
         # a wrong value is named as such rather than as an option given in the wrong place.
-        if not isinstance(url, str):
+        if not isinstance(url, str) or direct:
             check_connection_options(
                 reconnect=reconnect,
                 backoff=backoff,
@@ -265,7 +314,9 @@ class LiveChart(anywidget.AnyWidget):
                 f"url must be a ws:// or wss:// URL, a Feed, or None, not {type(url).__name__}"
             )
         feed: Feed | None
-        if isinstance(url, Feed):
+        if direct:
+            feed, owns_feed = None, False
+        elif isinstance(url, Feed):
             if given:
                 raise TypeError(
                     f"{', '.join(given)}: connection options belong to the Feed; "
@@ -287,7 +338,8 @@ class LiveChart(anywidget.AnyWidget):
         self._y_fields, self._volume = y_fields, volume
         labels = axis_labels(y_fields, styles, volume)
         super().__init__(
-            source="" if feed is None else feed.url,
+            source=public_url(direct["url"]) if direct else "" if feed is None else feed.url,
+            _direct=direct,
             title=title,
             height=height,
             window=spec.window,
@@ -327,7 +379,13 @@ class LiveChart(anywidget.AnyWidget):
         self._feed = feed
         self._owns_feed = owns_feed
         self._push_source: PushSource | None = None
-        if feed is None:
+        # Browser-direct mode: the page that sends points back, when it last did, its counts.
+        self._browser = bool(direct)
+        self._points_page: tuple[str, float] | None = None
+        self._page_stats: dict[str, Any] = {}
+        if direct:
+            data.set_status("connecting")
+        elif feed is None:
             self._push_source = PushSource()
             self._push_source.start(runtime, data)
         else:
@@ -370,6 +428,9 @@ class LiveChart(anywidget.AnyWidget):
         reconnects, last_error, coalesced, cut (see `window`), and `rate`, messages per second
         lately."""
         stats = self._data.stats()
+        # Browser-direct: what the page counted of its feed (the kernel's counts are of the
+        # page's messages of points, which say nothing of the feed).
+        stats.update(self._page_stats)
         stats["rate"] = self._rate
         return stats
 
@@ -419,6 +480,11 @@ class LiveChart(anywidget.AnyWidget):
             raise RuntimeError(
                 "push() on a stopped chart: stop() or close() ended its feed; "
                 "make a new LiveChart to draw more"
+            )
+        if self._browser:
+            raise RuntimeError(
+                'push() on a chart with source="browser": its page reads the feed and holds the '
+                "points; push to a chart of its own (LiveChart() with no URL)"
             )
         self._data.push(rows)
 
@@ -730,6 +796,8 @@ class LiveChart(anywidget.AnyWidget):
         self._closed = True
         self._let_go(wait=True)
         self._data.set_status("closed")
+        if self._direct:
+            self._direct = {}  # the page closes its connection
         # The periodic snapshot may be seconds old; a notebook saved (or executed by nbconvert)
         # right after stop() must carry the final data.
         self._runtime.run_sync(self._refresh_snapshot)
@@ -803,6 +871,11 @@ class LiveChart(anywidget.AnyWidget):
             return
         self._take_crossings(now)
         feed = self._data
+        if self._browser:
+            # The page holds its points: none go back to it. Taken all the same, so that the
+            # snapshot (for saved notebooks) follows what arrived.
+            feed.take_batch()
+            self._reset_wanted = False
         state = ChartState(
             reset_wanted=self._reset_wanted,
             has_points=feed.has_unsent(),
@@ -830,7 +903,9 @@ class LiveChart(anywidget.AnyWidget):
 
     def _refresh_stats(self, now: float) -> None:
         then, messages_then = self._last_stats
-        messages = self._data.messages
+        messages = (
+            int(self._page_stats.get("messages", 0)) if self._browser else self._data.messages
+        )
         self._rate = round((messages - messages_then) / max(now - then, 1e-6), 1)
         self._last_stats = (now, messages)
         stats = self.stats
@@ -859,7 +934,35 @@ class LiveChart(anywidget.AnyWidget):
                 self._views[str(content.get("page"))] = count
         elif kind == "png":
             self._take_picture(content, buffers)
+        elif kind == "points" and self._browser:
+            self._take_points(content, buffers)
 
+    def _take_points(self, content: dict[str, Any], buffers: object) -> None:
+        """The points a browser-direct chart's page read (see `_direct`), on the shell thread.
+
+        One page at a time is heard: two pages showing the chart would give every point twice.
+        Another page is heard once the first has sent nothing for `PAGE_SILENT_S`.
+        """
+        page, at = str(content.get("page")), time.monotonic()
+        if self._points_page is not None:
+            heard, last = self._points_page
+            if page != heard and at - last < PAGE_SILENT_S:
+                return
+        self._points_page = (page, at)
+        try:
+            points = read_points(content, buffers if isinstance(buffers, list) else [])
+        except ValueError as error:  # a page of another version, or a bug of ours
+            self._data.note(INTERNAL, f"internal error: a page sent {error}")
+            return
+        if not self._closed:
+            self._data.push(points.columns)
+            self._data.set_status(points.status)  # type: ignore[arg-type]
+        self._page_stats = points.stats
+
+
+# A page that sent no points for this long gives way to another (see `_take_points`): a few
+# times the page's period, so that a busy page is not mistaken for a gone one.
+PAGE_SILENT_S = 10 * POINTS_EVERY_S
 
 _PARAMETERS = tuple(
     name
