@@ -129,15 +129,13 @@ export class Feed {
 
   /**
    * Points the page read itself (a chart reading its feed, direct.js): no
-   * sequence and no kernel. `names` holds every series so far, by id.
-   * @param {ReadonlyArray<string>} names
+   * sequence and no kernel.
+   * @param {import("./wire.js").Name[]} names the name of each series given points
    * @param {ReadonlyArray<{id: number, xs: Float64Array, ys: Float64Array}>} parts
    * @returns {boolean} the points or series held changed
    */
   appendLocal(names, parts) {
-    /** @type {import("./wire.js").Name[]} */
-    const entries = names.map((name, id) => [id, name, null]);
-    const named = this._learnNames(entries);
+    const named = this._learnNames(names);
     const held = this.series.size;
     for (const part of parts) {
       const s = this._seriesFor(part.id);

@@ -75,17 +75,23 @@ export class Store {
     this.direct = null;
     /** @type {Map<number, number>} per series, the greatest x sent back to the kernel */
     this._sentBack = new Map();
+    /** @type {Map<number, number>} the page's own series ids (direct.js) to those held */
+    this._localIds = new Map();
   }
 
   /**
    * Points the page read itself (see `direct`): held at once, like a batch.
+   * A series the store holds already under that name (from a saved window)
+   * goes on; the page numbers its series in its own order of arrival.
    * @param {ReadonlyArray<import("./rules/extract.js").Point>} points
-   * @param {ReadonlyArray<string>} names every series so far, by id
+   * @param {ReadonlyArray<string>} names every series so far, by the page's id
    */
   takeLocal(points, names) {
     /** @type {Map<number, {xs: number[], ys: number[]}>} */
     const bySeries = new Map();
-    for (const { series, x, y } of points) {
+    for (const point of points) {
+      const series = this._heldId(point.series, names[point.series]);
+      const { x, y } = point;
       let entry = bySeries.get(series);
       if (!entry) {
         entry = { xs: [], ys: [] };
@@ -99,10 +105,28 @@ export class Store {
       xs: Float64Array.from(xs),
       ys: Float64Array.from(ys),
     }));
-    if (!this.feed.appendLocal(names, parts)) return;
+    /** @type {import("./wire.js").Name[]} */
+    const named = [...this._localIds].map(([local, id]) => [id, names[local], null]);
+    if (!this.feed.appendLocal(named, parts)) return;
     this.hadLiveData = true;
     this._emit("received");
     this._emit("data");
+  }
+
+  /**
+   * The id the store holds the page's series `local` under: the series of that
+   * name, or a new one.
+   * @param {number} local
+   * @param {string} name
+   */
+  _heldId(local, name) {
+    let id = this._localIds.get(local);
+    if (id === undefined) {
+      const ids = [...this.feed.names.keys(), ...this.feed.series.keys(), ...this._localIds.values()];
+      id = [...this.feed.names].find(([, held]) => held === name)?.[0] ?? Math.max(-1, ...ids) + 1;
+      this._localIds.set(local, id);
+    }
+    return id;
   }
 
   /**

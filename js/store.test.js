@@ -403,6 +403,34 @@ describe("a store whose page reads its feed (direct.js)", () => {
     expect(store.feed.points).toBe(3);
   });
 
+  it("goes on with the series a saved window holds, by name, whatever order the page meets them in", () => {
+    // A saved window first (the kernel's reset stands for it), then the page's own feed.
+    const store = new Store({ window: 100, send: () => {} });
+    store.receive(
+      ...message(
+        "reset",
+        3,
+        [
+          [0, [1], [1]],
+          [1, [1], [2]],
+        ],
+        [
+          [0, "ACME"],
+          [1, "BETA"],
+        ],
+      ),
+      0,
+    );
+    store.direct = /** @type {import("./direct.js").DirectFeed} */ (/** @type {unknown} */ ({}));
+    // The page meets BETA first: its series 0 is the store's 1.
+    store.takeLocal([...points(0, [5]), ...points(1, [6]), ...points(2, [7])], ["BETA", "ACME", "GAMMA"]);
+    expect([...store.feed.series.values()].map((s) => [s.id, s.name, [...s.ring.xs()]])).toEqual([
+      [0, "ACME", [1, 6]],
+      [1, "BETA", [1, 5]],
+      [2, "GAMMA", [7]],
+    ]);
+  });
+
   it("gives back each point once, newest first kept when there are more than it may send", () => {
     const { store } = directStore(1000);
     store.takeLocal([...points(0, [1, 2, 3]), ...points(1, [1, 2])], ["a", "b"]);

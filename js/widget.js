@@ -693,7 +693,8 @@ function render({ model, el }) {
         restarted: live.restarted,
         hadLiveData: store.hadLiveData,
         hasData: feed.points > 0,
-        savedAt: model.get("_saved_at"),
+        // A saved page that reads its feed is live, not a picture of its saving.
+        savedAt: direct ? undefined : model.get("_saved_at"),
       }),
     );
   }

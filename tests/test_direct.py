@@ -7,7 +7,9 @@ tests/e2e/test_browser_source.py.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -165,3 +167,61 @@ def test_the_page_uses_the_same_period_and_bound_and_the_readme_says_them() -> N
     readme = (ROOT / "README.md").read_text("utf-8")
     assert f"at most {POINTS_MAX:,} points" in readme
     assert "once a second" in readme and POINTS_EVERY_S == 1.0
+
+
+def _page_state(path: Path) -> dict[str, object]:
+    text = path.read_text("utf-8")
+    found = re.search(r'<script type="application/json" id="livefeed-state">(.*?)</script>', text)
+    assert found
+    state: dict[str, object] = json.loads(found.group(1))
+    return state
+
+
+def test_a_live_page_reads_the_chart_feed_and_other_pages_do_not(
+    charts: list[LiveChart], tmp_path: Path
+) -> None:
+    chart = direct(charts, subscribe="hello")
+    assert _page_state(chart.save(tmp_path / "still.html"))["_direct"] == {}
+    live = _page_state(chart.save(tmp_path / "live.html", live=True))["_direct"]
+    assert live == chart._direct
+    # A chart the kernel feeds: its page reads the same feed, with the same fields.
+    kernel = LiveChart("ws://127.0.0.1:9/ticker?key=k-1", x="ts", y="price", reconnect="always")
+    charts.append(kernel)
+    page = _page_state(kernel.save(tmp_path / "kernel.html", live=True))["_direct"]
+    assert isinstance(page, dict)
+    assert (page["url"], page["y"], page["reconnect"]) == (
+        "ws://127.0.0.1:9/ticker?key=k-1",
+        ["price"],
+        "always",
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda: LiveChart(None), "a chart fed by push() has none"),
+        (
+            lambda: LiveChart("ws://127.0.0.1:9/x", headers={"X-Key": "k"}),
+            "headers= cannot go with a live page",
+        ),
+        (lambda: LiveChart("ws://127.0.0.1:9/x", decode="msgpack"), 'a page reads "json"'),
+        (
+            lambda: LiveChart("ws://127.0.0.1:9/x", kind="candles", bar="1min", x="t"),
+            "candles are built in the kernel",
+        ),
+    ],
+)
+def test_a_live_page_of_a_feed_no_page_can_read_is_refused(
+    charts: list[LiveChart], tmp_path: Path, make: Callable[[], LiveChart], said: str
+) -> None:
+    chart = make()
+    charts.append(chart)
+    with pytest.raises(ValueError, match=re.escape(said)):
+        chart.save(tmp_path / "live.html", live=True)
+    assert not (tmp_path / "live.html").exists()
+    chart.save(tmp_path / "still.html")  # the page of its window is always there
+
+
+def test_a_picture_is_not_live(charts: list[LiveChart], tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=re.escape("live=True makes a live .html page")):
+        direct(charts).save(tmp_path / "chart.png", live=True)

@@ -273,6 +273,24 @@ class LiveChart(anywidget.AnyWidget):
                 backoff=backoff,
                 max_backoff=max_backoff,
             )
+        # What a page saved with save(..., live=True) reads: this chart's own feed, when a page
+        # can read it (else why not).
+        live_page: dict[str, Any] | str = direct
+        if not direct:
+            live_page = _live_page(
+                url,
+                given,
+                x=x,
+                y=y_fields,
+                group_by=group_by,
+                x_type=x_type,
+                subscribe=subscribe,
+                decode=decode,
+                reconnect=reconnect,
+                backoff=backoff,
+                max_backoff=max_backoff,
+                candles=kind == CANDLES,
+            )
         spec = ChartSpec(
             y=y_fields,
             x=x,
@@ -381,6 +399,7 @@ class LiveChart(anywidget.AnyWidget):
         self._push_source: PushSource | None = None
         # Browser-direct mode: the page that sends points back, when it last did, its counts.
         self._browser = bool(direct)
+        self._live_page = live_page
         self._points_page: tuple[str, float] | None = None
         self._page_stats: dict[str, Any] = {}
         if direct:
@@ -702,10 +721,15 @@ class LiveChart(anywidget.AnyWidget):
 
     # -- export --------------------------------------------------------------------------------
 
-    def save(self, path: str | os.PathLike[str]) -> Path:
+    def save(self, path: str | os.PathLike[str], *, live: bool = False) -> Path:
         """Save the chart as a standalone HTML page (`.html`): every point of its current
         window, drawn by the same front end, with its styles and annotations. The page needs
         no server, kernel or network: open it from the file. Returns the path written.
+
+        With `live=True` the page also opens the chart's feed itself and goes on drawing from the
+        window it starts with, with no Jupyter at all (only the feed's network). The feed's URL
+        (its token too) is then in the file; a chart whose feed a page cannot read (headers,
+        another decoder, a transform, a shared `Feed`, `push()` only, candles) raises ValueError.
 
         A `.png` is the picture a view of the chart draws, made by the page: the chart must be
         shown somewhere (a ValueError says so otherwise). The page answers at once, but the
@@ -716,7 +740,11 @@ class LiveChart(anywidget.AnyWidget):
         target = Path(path)
         suffix = target.suffix.lower()
         if suffix == ".png":
+            if live:
+                raise ValueError("live=True makes a live .html page; a .png is a picture")
             return self._ask_picture(target)
+        if live and isinstance(self._live_page, str):
+            raise ValueError(f"save(..., live=True): {self._live_page}")
         if suffix not in (".html", ".htm"):
             raise ValueError(
                 f"save() writes .html pages and .png pictures, not "
@@ -731,6 +759,8 @@ class LiveChart(anywidget.AnyWidget):
         state["snapshot"] = snapshot_trait(self._data.snapshot(self._data.spec.window))
         # Not a trait: the page's badge says when it was saved, instead of "not connected".
         state["_saved_at"] = time.time() * 1000.0
+        # A live page reads the feed; any other page does not, whatever the chart does.
+        state["_direct"] = self._live_page if live else {}
         page = standalone_page(
             state, _text(_asset("widget.js")), _text(_asset("widget.css")), self.title
         )
@@ -973,6 +1003,23 @@ _DEFAULTS = {
     name: parameter.default
     for name, parameter in inspect.signature(LiveChart.__init__).parameters.items()
 }
+
+
+def _live_page(
+    url: object, given: Sequence[str], *, candles: bool, **fields: Any
+) -> dict[str, Any] | str:
+    """What a live saved page of a kernel-fed chart reads (see `save`), or why it cannot."""
+    if not isinstance(url, str):
+        return "the page needs a feed of the chart's own: " + (
+            "a chart fed by push() has none" if url is None else "this chart shares a Feed"
+        )
+    if candles:
+        return "candles are built in the kernel; a page cannot build them"
+    fields["subscribe"] = subscribe_text(fields["subscribe"])
+    try:
+        return direct_config(url, given, **fields)
+    except ValueError as error:
+        return str(error).replace('source="browser"', "a live page")
 
 
 def _text(asset: str | Path) -> str:

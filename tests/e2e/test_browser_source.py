@@ -2,7 +2,8 @@
 
 The page opens the WebSocket to the demo source and draws what it reads while a cell sleeps,
 after the kernel restarts, and after it is shut down; while the kernel is there and idle, the
-page's points reach ``chart.data``.
+page's points reach ``chart.data``. A page saved with ``save(..., live=True)``, of such a chart
+or of one the kernel feeds, opened from its file, goes on from the saved window with live points.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ pytestmark = pytest.mark.e2e
 CELLS = [
     'direct = LiveChart(f"{URL}/ticker?rate=20", x="ts", y="price", group_by="symbol",'
     ' source="browser", title="Read by the page")\ndirect',
+    'fed = LiveChart(f"{URL}/ticker?rate=20", x="ts", y="price", group_by="symbol",'
+    ' title="Fed by the kernel")\nfed',
 ]
 
 SLEEP = """\
@@ -93,6 +96,32 @@ def test_the_page_points_reach_chart_data(notebook: Notebook, view: Locator) -> 
     assert facts["status"] == "live"
     assert facts["kind"] == "time"
     assert int(str(facts["messages"])) > 0  # the page's count of feed messages
+
+
+@pytest.mark.parametrize("name", ["direct", "fed"])
+def test_a_saved_live_page_goes_on_from_its_window_opened_from_a_file(
+    page: Page, notebook: Notebook, lab_server: LabServer, view: Locator, name: str
+) -> None:
+    wait_for(lambda: count(named_chart_view(notebook, name), "points") > 0, what="points")
+    path = lab_server.root_dir / f"{name}-live.html"
+    saved = int(
+        notebook.run_cell(f"{name}.save({str(path)!r}, live=True)\nprint(len({name}.data))")
+    )
+    offline = page.context.new_page()
+    try:
+        offline.goto(path.as_uri())
+        live = offline.locator(".livefeed")
+        # It starts from the window it was saved with, then adds what it reads.
+        wait_for(lambda: count(live, "points") >= saved > 0, what="the saved window")
+        wait_for_more_points(live)
+        wait_for_more_points(live)
+        assert live.get_attribute("data-livefeed-status") == "live"
+        assert "saved page" not in live.locator(".livefeed-badge").inner_text()
+        # Its own reading joins the saved series by name: one series per symbol, no more.
+        names = live.locator(".livefeed-legend-name").all_inner_texts()
+        assert sorted(names) == sorted(SYMBOLS)
+    finally:
+        offline.close()
 
 
 def test_the_page_keeps_drawing_after_a_kernel_restart(notebook: Notebook, view: Locator) -> None:
