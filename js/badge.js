@@ -39,13 +39,15 @@ const STATUSES = ["connecting", "live", "reconnecting", "closed", "error"];
  * Decides what the badge says. Pure, so the wording can be tested.
  * @param {unknown} status the `feed_status` trait
  * @param {unknown} stats the `feed_stats` trait (see FeedStats)
- * @param {{disconnected?: boolean, restarted?: boolean, hadLiveData?: boolean, hasData?: boolean, savedAt?: unknown}} [view]
+ * @param {{disconnected?: boolean, restarted?: boolean, hadLiveData?: boolean, hasData?: boolean, savedAt?: unknown, undelivered?: boolean}} [view]
  *   disconnected: no kernel feeds this view (none answered its sync in time, or
  *   the kernel was shut down, died or cannot be reached);
  *   restarted: the kernel restarted, so this chart's Python object is gone;
  *   hadLiveData: the kernel sent this view data before it went away;
  *   hasData: the view shows points (its last ones, or the saved snapshot);
- *   savedAt: on a page saved by `chart.save("….html")`, when it was saved (epoch ms)
+ *   savedAt: on a page saved by `chart.save("….html")`, when it was saved (epoch ms);
+ *   undelivered: the kernel sent points long ago and none reached this page (see
+ *   Store.undelivered): a front end that does not pass livefeed's messages
  * @returns {StatusView}
  */
 export function describeStatus(status, stats, view = {}) {
@@ -96,8 +98,16 @@ export function describeStatus(status, stats, view = {}) {
   const alerts = Number(st.alerts) || 0;
   if (alerts > 0) facts.push(`⚠ ${formatCount(alerts)} ${alerts === 1 ? "alert" : "alerts"}`);
   const error = typeof st.last_error === "string" ? st.last_error : "";
-  return { tone: s, label, facts, error, notice: "" };
+  // Never a blank box without a word: the kernel's counts say points were sent.
+  const notice = view.undelivered ? UNDELIVERED : "";
+  return { tone: s, label, facts, error, notice };
 }
+
+/** What a chart says when the kernel sends points and none arrive. */
+export const UNDELIVERED =
+  "The kernel sent points, but none reached this page: this front end may not pass widget " +
+  "messages with binary buffers, which livefeed needs (see the README's list of front ends). " +
+  'LiveChart(..., source="browser") draws without them.';
 
 /** The badge element; every string from the feed goes in as text, never markup. */
 export class Badge {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeStatus } from "./badge.js";
+import { describeStatus, UNDELIVERED } from "./badge.js";
 
 describe("describeStatus", () => {
   it("describes a live feed with rate and points", () => {
@@ -60,5 +60,14 @@ describe("describeStatus", () => {
     const v = describeStatus("<b>weird</b>", undefined);
     expect(v.tone).toBe("unknown");
     expect(v.facts).toEqual(["0 msg/s", "0 points"]);
+  });
+});
+
+describe("a chart whose points never arrive", () => {
+  it("says why instead of standing blank, and only then", () => {
+    const stats = { points: 120, rate: 10 };
+    expect(describeStatus("live", stats, { undelivered: true }).notice).toBe(UNDELIVERED);
+    expect(UNDELIVERED).toMatch(/source="browser"/);
+    expect(describeStatus("live", stats, {}).notice).toBe("");
   });
 });

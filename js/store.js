@@ -52,6 +52,9 @@ export function windowSpan(value) {
   return typeof value === "number" && value > 0 && value < Infinity ? value : 0;
 }
 
+/** How long after the kernel says it sent points a page with none says so. */
+export const NO_DATA_AFTER_MS = 10_000;
+
 export class Store {
   /**
    * @param {{window: number, spanMs?: number, send: (content: object) => void}} options
@@ -75,6 +78,8 @@ export class Store {
     this.direct = null;
     /** @type {Map<number, number>} per series, the greatest x sent back to the kernel */
     this._sentBack = new Map();
+    /** @type {number | null} when the kernel's snapshot first said it had sent points */
+    this._sentSince = null;
     /** @type {Map<number, number>} the page's own series ids (direct.js) to those held */
     this._localIds = new Map();
   }
@@ -225,8 +230,21 @@ export class Store {
     if (outcome.changed) this._emit("data");
   }
 
-  /** The page's own feed (see `direct`) changed its status or counts. */
-  directChanged() {
+  /**
+   * Whether the kernel says it sent points (the `snapshot` trait's seq, kept
+   * once the first batch went out) NO_DATA_AFTER_MS ago or more, while no batch
+   * or reset ever reached the store and the kernel is there: a front end that
+   * syncs traits but drops custom messages or their buffers.
+   * @param {number} now milliseconds
+   */
+  undelivered(now) {
+    if (this.direct || this.hadLiveData || !this.liveness.connected) return false;
+    return this._sentSince !== null && now - this._sentSince >= NO_DATA_AFTER_MS;
+  }
+
+  /** What the badge shows changed outside the kernel's traits (the page's own feed's
+   *  status or counts, see `direct`, or the time passed for `undelivered`). */
+  statusChanged() {
     this._emit("status");
   }
 
@@ -244,6 +262,7 @@ export class Store {
   snapshotChanged(snapshot, now) {
     this.heard();
     const seq = fieldsOf(snapshot)?.seq;
+    if (typeof seq === "number" && seq > 0) this._sentSince ??= now;
     if (typeof seq === "number" && Number.isSafeInteger(seq) && this.feed.noteSnapshotSeq(seq, now)) {
       this._sendSync(now);
       this._emit("received");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RESYNC_AFTER_MS } from "./feed.js";
 import { NOT_CONNECTED_AFTER_MS } from "./kernel.js";
-import { isNewChart, Store, StoreRegistry, sameModel, windowSpan } from "./store.js";
+import { isNewChart, NO_DATA_AFTER_MS, Store, StoreRegistry, sameModel, windowSpan } from "./store.js";
 
 /**
  * Little-endian float64 bytes, as the widget layer delivers a buffer.
@@ -455,5 +455,31 @@ describe("a store whose page reads its feed (direct.js)", () => {
     expect(bounded.xs[bounded.xs.length - 1]).toBe(309); // the newest is always there
     const steps = new Set([...bounded.xs].slice(1).map((x, i) => x - bounded.xs[i]));
     expect(steps.size).toBe(1); // evenly spread
+  });
+});
+
+describe("a front end that drops the kernel's messages", () => {
+  it("is told apart once the kernel said it sent points and none came for NO_DATA_AFTER_MS", () => {
+    const store = new Store({ window: 10, send: () => {} });
+    store.checkKernel("ok", 0);
+    expect(store.undelivered(0)).toBe(false);
+    store.snapshotChanged({ seq: 2, series: [], segments: [] }, 1000);
+    expect(store.undelivered(1000 + NO_DATA_AFTER_MS - 1)).toBe(false);
+    expect(store.undelivered(1000 + NO_DATA_AFTER_MS)).toBe(true);
+    // A kernel that is gone explains the silence better.
+    store.checkKernel("gone", 20_000);
+    expect(store.undelivered(30_000)).toBe(false);
+    store.checkKernel("ok", 30_000);
+    expect(store.undelivered(30_000)).toBe(true);
+    // Points that arrive end it for good.
+    store.receive(...message("reset", 2, [[0, [1], [1]]], [[0, "a"]]), 31_000);
+    expect(store.undelivered(60_000)).toBe(false);
+  });
+
+  it("never concerns a chart that reads its feed in the page", () => {
+    const store = new Store({ window: 10, send: () => {} });
+    store.direct = /** @type {import("./direct.js").DirectFeed} */ (/** @type {unknown} */ ({}));
+    store.snapshotChanged({ seq: 2, series: [], segments: [] }, 0);
+    expect(store.undelivered(60_000)).toBe(false);
   });
 });

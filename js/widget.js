@@ -183,7 +183,7 @@ function attachStore(model) {
   const timer = setInterval(() => {
     checkKernel();
     store.tick(now());
-    if (store.direct) store.directChanged(); // its counts, for the badge
+    if (store.direct || store.undelivered(now())) store.statusChanged(); // the badge's word
   }, KERNEL_CHECK_MS);
   const stopDirect = readDirect(model, store, send);
   return {
@@ -222,7 +222,7 @@ function readDirect(model, store, send) {
     // Arrival times are epoch milliseconds, as the kernel's are.
     { open: (url) => new WebSocket(url), now: () => Date.now() },
     (points, names) => store.takeLocal(points, names),
-    () => store.directChanged(),
+    () => store.statusChanged(),
   );
   store.direct = direct;
   direct.start();
@@ -695,6 +695,7 @@ function render({ model, el }) {
         hasData: feed.points > 0,
         // A saved page that reads its feed is live, not a picture of its saving.
         savedAt: direct ? undefined : model.get("_saved_at"),
+        undelivered: store.undelivered(now()),
       }),
     );
   }

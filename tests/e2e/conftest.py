@@ -8,6 +8,7 @@ run after these, and other tests check that no demo feed thread is left running.
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,6 +85,21 @@ def demo_source() -> Iterator[Any]:
 def demo_base_url(handle: Any) -> str:
     """The feed address the notebooks expect in LIVEFEED_DEMO_URL: no path, no trailing slash."""
     return str(handle.url("")).rstrip("/")
+
+
+def app_notebook(config: pytest.Config, work_dir: Path, name: str) -> Path:
+    """A copy of the repository's notebook `name` in `work_dir/notebooks`, for an application
+    that serves it (Voilà, marimo) to run without touching the original."""
+    notebook = work_dir / "notebooks" / name
+    notebook.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(_repo_root(config) / "notebooks" / name, notebook)
+    return notebook
+
+
+def app_env(demo_source: Any) -> dict[str, str]:
+    """What a notebook's kernel needs from its server's environment: the demo feed's address,
+    and this livefeed on its path."""
+    return {"LIVEFEED_DEMO_URL": demo_base_url(demo_source), **livefeed_pythonpath()}
 
 
 @contextmanager

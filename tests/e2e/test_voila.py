@@ -8,7 +8,6 @@ kernel's comm), so it gets a server of its own and a page of its own.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,12 +17,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from livefeed.demo import SENSORS
 
+from ..support.apps import WebApp
 from ..support.browser import VIEWPORT, ConsoleRecorder, PageProblem, screenshot
 from ..support.charts import TIMEOUT, count, wait_for_more_points
-from ..support.env import livefeed_pythonpath
-from ..support.voila import VoilaServer, start_voila
+from ..support.voila import start_voila
 from ..support.waiting import wait_for
-from .conftest import demo_base_url
+from .conftest import app_env, app_notebook
 
 pytestmark = pytest.mark.e2e
 
@@ -63,13 +62,11 @@ def voila(
     demo_source: Any,
     pytestconfig: pytest.Config,
     chromium_path: str,  # without a browser, skip before starting a server
-) -> Iterator[VoilaServer]:
+) -> Iterator[WebApp]:
     work_dir = tmp_path_factory.mktemp("voila")
-    notebook = work_dir / "notebooks" / "sensors.ipynb"
-    notebook.parent.mkdir()
-    shutil.copy(Path(pytestconfig.rootpath) / "notebooks" / "sensors.ipynb", notebook)
-    env = {"LIVEFEED_DEMO_URL": demo_base_url(demo_source), **livefeed_pythonpath()}
-    server = start_voila(notebook, work_dir=work_dir, log_path=artifacts_dir / "voila.log", env=env)
+    notebook = app_notebook(pytestconfig, work_dir, "sensors.ipynb")
+    log_path = artifacts_dir / "voila.log"
+    server = start_voila(notebook, work_dir=work_dir, log_path=log_path, env=app_env(demo_source))
     try:
         yield server
     finally:
@@ -77,7 +74,7 @@ def voila(
 
 
 @pytest.fixture
-def dashboard(browser: Browser, voila: VoilaServer, artifacts_dir: Path) -> Iterator[Page]:
+def dashboard(browser: Browser, voila: WebApp, artifacts_dir: Path) -> Iterator[Page]:
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     console = ConsoleRecorder()

@@ -34,8 +34,34 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class ServerProcess:
+    """A server started as a process of its own, with its log: read the log's end, stop it."""
+
+    log_path: Path
+    process: subprocess.Popen[bytes]
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self, timeout: float = 20.0) -> None:
+        """Stop the server with SIGTERM, which shuts its kernels down too; kill it if it hangs."""
+        if self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            # The server started in its own process group, so this also reaches its kernels.
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
 @dataclass
-class LabServer:
+class LabServer(ServerProcess):
     """A started Jupyter server: where it answers, its token, its folders, its log, its process."""
 
     base_url: str  # ends with "/"
@@ -72,25 +98,6 @@ class LabServer:
     def clear_user_setting(self, plugin: str) -> None:
         package, name = plugin.split(":", 1)
         (self.settings_dir / package / f"{name}.jupyterlab-settings").unlink(missing_ok=True)
-
-    def log_tail(self, lines: int = 60) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
-
-    def stop(self, timeout: float = 20.0) -> None:
-        """Stop the server with SIGTERM, which shuts its kernels down too; kill it if it hangs."""
-        if self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            # The server started in its own process group, so this also reaches its kernels.
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
 
 
 def isolated_env(work_dir: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
