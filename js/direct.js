@@ -129,9 +129,10 @@ export class DirectFeed {
     };
   }
 
-  /** Whether x is a time axis, as the first x value decided. */
-  get isTime() {
-    return this.extractor.xAxis.kind === "time";
+  /** "time" or "number" once the first x value decided; null before. */
+  get xKind() {
+    const kind = this.extractor.xAxis.kind;
+    return kind === "auto" ? null : kind;
   }
 
   start() {

@@ -362,7 +362,9 @@ function render({ model, el }) {
   root.append(header, plot, legend.el);
   el.append(root);
 
-  const isTime = () => (store.direct ? store.direct.isTime : model.get("x_kind") === "time");
+  // A chart that reads its feed knows its axis from the first x it read; until then (a saved
+  // live page before its first message) the kernel's word holds.
+  const isTime = () => (store.direct?.xKind ?? model.get("x_kind")) === "time";
   const state = new ViewState();
   /** @type {Chart | null} */
   let chart = null;
@@ -690,7 +692,8 @@ function render({ model, el }) {
     badge.show(
       describeStatus(status, direct ? direct.stats : model.get("feed_stats"), {
         disconnected: direct ? false : !live.connected,
-        restarted: live.restarted,
+        // Its feed is its own: a kernel restarted or gone changes nothing it draws.
+        restarted: direct ? false : live.restarted,
         hadLiveData: store.hadLiveData,
         hasData: feed.points > 0,
         // A saved page that reads its feed is live, not a picture of its saving.

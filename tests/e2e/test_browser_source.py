@@ -131,6 +131,9 @@ def test_the_page_keeps_drawing_after_a_kernel_restart(notebook: Notebook, view:
     wait_for_more_points(view)
     assert view.get_attribute("data-livefeed-status") == "live"
     assert view.get_attribute("data-livefeed-kernel") == "restarted"
+    # The badge says what the chart does: live, not "kernel restarted" (its feed is its own).
+    badge = view.locator(".livefeed-badge").inner_text()
+    assert badge.startswith("live") and "restarted" not in badge, badge
 
 
 def test_the_page_keeps_drawing_after_the_kernel_is_shut_down(
@@ -141,3 +144,5 @@ def test_the_page_keeps_drawing_after_the_kernel_is_shut_down(
     wait_for_more_points(view)
     wait_for_more_points(view)
     assert view.get_attribute("data-livefeed-status") == "live"
+    badge = view.locator(".livefeed-badge").inner_text()
+    assert badge.startswith("live") and "not connected" not in badge, badge
