@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.livefeed-installed
 
-.PHONY: setup build browser demo test test-py test-js test-versions lint bench clean
+.PHONY: setup build browser brokers demo test test-py test-js test-versions lint bench clean
 
 setup: $(STAMP)
 
@@ -24,6 +24,10 @@ build: setup
 browser:
 	bash scripts/ensure-browser.sh
 
+# The real brokers that the NATS and Redis tests start: Debian's nats-server and redis-server.
+brokers:
+	bash scripts/ensure-brokers.sh
+
 demo: build
 	$(VENV)/bin/livefeed demo
 
@@ -36,16 +40,16 @@ lint: setup
 test-js: setup
 	npx vitest run
 
-test-py: build browser
+test-py: build browser brokers
 	$(PY) -m pytest
 
 # Every other declared Python version: the suite without the browser, each in its own .venv-3.X.
-test-versions: build
+test-versions: build brokers
 	bash scripts/test-versions.sh
 
 test: build browser lint test-js test-py test-versions
 
-bench: build browser
+bench: build browser brokers
 	$(PY) -m bench.run
 
 clean:

@@ -14,6 +14,7 @@ import pytest
 from livefeed import LiveChart
 from livefeed.demo import serve_in_thread
 
+from .support.brokers import NatsServer, RedisServer
 from .support.env import livefeed_pythonpath
 from .support.kernels import Kernel, running_kernel
 
@@ -60,3 +61,17 @@ def demo_env() -> Iterator[None]:
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
+
+
+@pytest.fixture
+def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsServer]:
+    """A real `nats-server -js` of this test's own, on a free port of 127.0.0.1."""
+    with NatsServer(tmp_path_factory.mktemp("nats")) as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest.fixture
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A real `redis-server` of this test's own, on a free port of 127.0.0.1."""
+    with RedisServer(tmp_path_factory.mktemp("redis")) as server:
+        yield server  # type: ignore[misc]

@@ -20,8 +20,9 @@ import time
 import weakref
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection
@@ -36,6 +37,7 @@ from ._recording import Recorder
 from ._redact import Redactor, public_url
 from ._runtime import Runtime, get_runtime
 from ._sources import ConnectOptions, Reconnect, Source, WebSocketSource
+from ._sources.broker import BROKER_SCHEMES, broker_history, broker_source
 from ._sources.replay import ReplaySource
 
 Transform = Callable[[Record], Any]  # record -> record | list of records | None
@@ -272,8 +274,11 @@ class Feed:
         headers: Mapping[str, str] | None = None,
         decode: str | UserFunction = "json",
         transform: Transform | None = None,
-        history: History | None = None,
+        history: History | int | datetime | timedelta | None = None,
         record: str | Path | None = None,
+        subject: str | None = None,
+        stream: str | None = None,
+        creds: str | Path | None = None,
         reconnect: Reconnect = True,
         backoff: float = 0.5,
         max_backoff: float = 30.0,
@@ -284,6 +289,7 @@ class Feed:
         open_timeout: float = 10.0,
     ) -> None:
         check_url(url)
+        scheme = urlsplit(url).scheme
         check_connection_options(
             reconnect=reconnect,
             backoff=backoff,
@@ -295,9 +301,36 @@ class Feed:
         )
         make_decoder = decoder_factory(decode)  # an unknown name raises here, naming the known
         _check_callable("transform", transform)
+        if scheme in BROKER_SCHEMES:
+            broker_only = {"subscribe": subscribe, "headers": headers, "ssl": ssl}
+            given = [name for name, value in broker_only.items() if value is not None]
+            if given:
+                raise ValueError(f"{', '.join(given)}= apply to ws:// and wss:// feeds only")
+            source = broker_source(
+                url,
+                subject=subject,
+                stream=stream,
+                creds=creds,
+                history=broker_history(history, time.time()),
+                decoder=make_decoder,
+                reconnect=reconnect,
+                backoff=backoff,
+                max_backoff=max_backoff,
+                open_timeout=open_timeout,
+            )
+            self._subscribe = None
+            self._history = None
+            self.url = source.name
+            recorder = None if record is None else Recorder(record, source=self.url)
+            self._hub = _Hub(Redactor(url, None), transform, recorder)
+            self._start(source)
+            return
+        for name, value in (("subject", subject), ("stream", stream), ("creds", creds)):
+            if value is not None:
+                raise ValueError(f"{name}= applies to nats:// and redis:// feeds only")
         _check_callable("history", history)
         self._subscribe = subscribe_text(subscribe)
-        self._history = history
+        self._history = cast("History | None", history)
         self.url = public_url(url)
         options = ConnectOptions(
             url=url,
@@ -517,12 +550,13 @@ def _check_callable(name: str, value: object) -> None:
 
 
 def check_url(url: object) -> None:
-    """Raise for a URL that is not a ws:// or wss:// str (without repeating it: it may hold a
-    password)."""
+    """Raise for a URL that is not a str of a scheme livefeed reads (without repeating it: it
+    may hold a password)."""
+    known = "ws://, wss://, nats:// or redis://"
     if not isinstance(url, str):
-        raise TypeError(f"url must be a ws:// or wss:// URL, not {type(url).__name__}")
-    if urlsplit(url).scheme not in ("ws", "wss"):
-        raise ValueError(f"url must start with ws:// or wss://, not {public_url(url)!r}")
+        raise TypeError(f"url must be a {known} URL, not {type(url).__name__}")
+    if urlsplit(url).scheme not in ("ws", "wss", *BROKER_SCHEMES):
+        raise ValueError(f"url must start with {known}, not {public_url(url)!r}")
 
 
 def check_connection_options(
