@@ -261,6 +261,8 @@ export class Store {
    */
   snapshotChanged(snapshot, now) {
     this.heard();
+    // A chart that reads its own feed takes no batches: the kernel's seq is no gap of its own.
+    if (this.direct) return;
     const seq = fieldsOf(snapshot)?.seq;
     if (typeof seq === "number" && seq > 0) this._sentSince ??= now;
     if (typeof seq === "number" && Number.isSafeInteger(seq) && this.feed.noteSnapshotSeq(seq, now)) {

@@ -403,6 +403,15 @@ describe("a store whose page reads its feed (direct.js)", () => {
     expect(store.feed.points).toBe(3);
   });
 
+  it("counts no gap and asks no sync when the kernel's snapshot moves on", () => {
+    const { store } = directStore();
+    store.takeLocal(points(0, [1, 2]), ["a"]);
+    store.snapshotChanged({ seq: 3 }, 0);
+    store.snapshotChanged({ seq: 9 }, 100);
+    expect(store.feed.gaps).toBe(0);
+    expect(store.feed.awaitingReset).toBe(false);
+  });
+
   it("goes on with the series a saved window holds, by name, whatever order the page meets them in", () => {
     // A saved window first (the kernel's reset stands for it), then the page's own feed.
     const store = new Store({ window: 100, send: () => {} });

@@ -254,43 +254,31 @@ class LiveChart(anywidget.AnyWidget):
             raise ValueError("follow is a time span, but x_type='number': give a number of points")
         y_fields = (y,) if isinstance(y, str) else tuple(y)
         points, span_ms = parse_window(window, max_points)
+        # What the page reads when it opens the feed itself: for source="browser", and for a
+        # page saved with save(..., live=True).
+        page_fields: dict[str, Any] = {
+            "x": x,
+            "y": y_fields,
+            "group_by": group_by,
+            "x_type": x_type,
+            "subscribe": subscribe_text(subscribe),
+            "decode": decode,
+            "reconnect": reconnect,
+            "backoff": backoff,
+            "max_backoff": max_backoff,
+        }
         direct: dict[str, Any] = {}
         if check_source(source) == BROWSER:
             if kind == CANDLES:
                 raise ValueError(
                     'kind="candles" cannot go with source="browser": bars are built in the kernel'
                 )
-            direct = direct_config(
-                url,
-                given,
-                x=x,
-                y=y_fields,
-                group_by=group_by,
-                x_type=x_type,
-                subscribe=subscribe_text(subscribe),
-                decode=decode,
-                reconnect=reconnect,
-                backoff=backoff,
-                max_backoff=max_backoff,
-            )
-        # What a page saved with save(..., live=True) reads: this chart's own feed, when a page
-        # can read it (else why not).
-        live_page: dict[str, Any] | str = direct
-        if not direct:
-            live_page = _live_page(
-                url,
-                given,
-                x=x,
-                y=y_fields,
-                group_by=group_by,
-                x_type=x_type,
-                subscribe=subscribe,
-                decode=decode,
-                reconnect=reconnect,
-                backoff=backoff,
-                max_backoff=max_backoff,
-                candles=kind == CANDLES,
-            )
+            direct = direct_config(url, given, **page_fields)
+        # A kernel-fed chart's live page reads this chart's own feed, when a page can read it
+        # (else why not).
+        live_page: dict[str, Any] | str = direct or _live_page(
+            url, given, candles=kind == CANDLES, **page_fields
+        )
         spec = ChartSpec(
             y=y_fields,
             x=x,
@@ -1015,7 +1003,6 @@ def _live_page(
         )
     if candles:
         return "candles are built in the kernel; a page cannot build them"
-    fields["subscribe"] = subscribe_text(fields["subscribe"])
     try:
         return direct_config(url, given, **fields)
     except ValueError as error:
