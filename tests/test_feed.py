@@ -126,7 +126,7 @@ def test_connection_options_belong_to_the_feed(feeds: list[Feed]) -> None:
         LiveChart(None, transform=lambda r: r)
     with pytest.raises(TypeError, match="transform= takes a function"):
         Feed("ws://127.0.0.1:9/", transform="upper")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="ws:// or wss://"):
+    with pytest.raises(ValueError, match="ws://, wss://, nats:// or redis://"):
         Feed("http://user:secret@example.com/")
 
 

@@ -201,7 +201,7 @@ def test_the_record_command_refuses_a_url_that_is_not_a_websocket(tmp_path: Path
         timeout=TIMEOUT,
     )
     assert done.returncode == 2
-    assert b"ws:// or wss://" in done.stderr
+    assert b"ws://, wss://, nats:// or redis://" in done.stderr
 
 
 class StopAtFirstLine:

@@ -251,7 +251,7 @@ def test_window_bounds_what_python_keeps(charts: list[LiveChart]) -> None:
     ("kwargs", "error", "text"),
     [
         ({"colour": "red"}, TypeError, "valid ones are: url, backoff"),
-        ({"url": "http://example.invalid/feed"}, ValueError, "ws:// or wss://"),
+        ({"url": "http://example.invalid/feed"}, ValueError, "ws://, wss://, nats:// or redis://"),
         ({"window": 0}, ValueError, "window"),
         ({"x_type": "date"}, ValueError, "x_type"),
         ({"reconnect": "sometimes"}, ValueError, "reconnect"),

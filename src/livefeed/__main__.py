@@ -9,6 +9,9 @@ an address that cannot be bound.
 ``livefeed record URL FILE`` connects to a WebSocket feed (reconnecting as charts do) and appends
 every frame it receives to a recording, until Ctrl-C; see `run_record`.
 
+``livefeed bridge UPSTREAM TARGET`` reads a WebSocket feed and publishes each record to a NATS
+subject or a Redis stream, for many notebooks to read; see `run_bridge`.
+
 ``livefeed replay FILE --port N`` serves a recording (``.lfrec``, made with ``record=``) as a
 WebSocket feed, with its recorded timing, until Ctrl-C; see `run_replay`.
 """
@@ -31,7 +34,7 @@ from importlib import metadata, resources
 from importlib.util import find_spec
 from pathlib import Path
 from types import FrameType
-from typing import IO
+from typing import IO, Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from livefeed._recording import RecordingReader, check_speed
@@ -151,7 +154,58 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="text to send after every connect (a subscription)",
     )
+    bridge = commands.add_parser(
+        "bridge",
+        help="publish a WebSocket feed's records to NATS JetStream or a Redis stream",
+        description=(
+            "Read the WebSocket feed UPSTREAM (reconnecting, with --subscribe sent on every "
+            "connect) and publish each decoded record as one JSON message to TARGET: "
+            "nats://host:4222/subject (a JetStream stream is made for the subject when none "
+            "stores it) or redis://host:6379/0?stream=name. Records wait while the broker is "
+            "away and are published in order once it is back. SIGTERM or Ctrl-C closes the "
+            "upstream connection, publishes what was read, then exits; a second one exits at once."
+        ),
+    )
+    bridge.add_argument("upstream", metavar="UPSTREAM", help="the ws:// or wss:// feed to read")
+    bridge.add_argument("target", metavar="TARGET", help="where to publish (see above)")
+    bridge.add_argument(
+        "--keep",
+        type=_keep,
+        default=None,
+        help="what a stream the bridge creates keeps: a count of messages (1000000) or a "
+        "time (90s, 15m, 24h, 7d); default: the broker's own (no bound)",
+    )
+    bridge.add_argument("--subscribe", default=None, help="text to send after every connect")
+    bridge.add_argument(
+        "--decode", default="json", help="how frames become records (default: %(default)s)"
+    )
+    bridge.add_argument(
+        "--transform",
+        default=None,
+        metavar="MODULE:FUNCTION",
+        help="a function record -> record | list of records | None, run on every record",
+    )
+    bridge.add_argument(
+        "--stats-port",
+        type=_port,
+        default=None,
+        help="serve the bridge's counters as JSON over HTTP on this port (0: a free one)",
+    )
+    bridge.add_argument(
+        "--stats-host",
+        default="127.0.0.1",
+        help="address of the counters' HTTP server (default: %(default)s)",
+    )
     return parser
+
+
+def _keep(text: str) -> object:
+    from livefeed._sources.broker import parse_keep
+
+    try:
+        return parse_keep(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _speed(text: str) -> float:
@@ -190,6 +244,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "record":
         return run_record(args.url, args.file, subscribe=args.subscribe)
+    if args.command == "bridge":
+        return run_bridge(
+            args.upstream,
+            args.target,
+            keep=args.keep,
+            subscribe=args.subscribe,
+            decode=args.decode,
+            transform=args.transform,
+            stats=None if args.stats_port is None else (args.stats_host, args.stats_port),
+        )
     if args.command == "replay":
         return run_replay(
             args.file, host=args.host, port=args.port, speed=args.speed, loop=args.loop
@@ -231,6 +295,101 @@ def run_record(url: str, path: Path, *, subscribe: str | None) -> int:
             feed.close()
     print(f"{feed.stats['recorded']:,} frames recorded in {path}", flush=True)
     return status
+
+
+def run_bridge(
+    upstream: str,
+    target: str,
+    *,
+    keep: Any = None,
+    subscribe: str | None = None,
+    decode: str = "json",
+    transform: str | None = None,
+    stats: tuple[str, int] | None = None,
+) -> int:
+    """Bridge `upstream` to `target` until SIGTERM or Ctrl-C; returns the exit status.
+
+    The first line printed names both ends and the counters' address. Exit status: 0 after a
+    stop that published every record read, 1 when a second signal cut the publishing short (the
+    line before says how many records were left), 2 for arguments that cannot work (a URL of
+    the wrong kind, a missing extra, a transform that cannot be imported).
+    """
+    import asyncio
+
+    from livefeed._bridge import Bridge, publisher_for, serve_stats
+
+    try:
+        function = None if transform is None else _import_function(transform)
+        bridge = Bridge(
+            upstream,
+            publisher_for(target),
+            keep=keep,
+            subscribe=subscribe,
+            decode=decode,
+            transform=function,
+        )
+    except (ImportError, TypeError, ValueError) as exc:
+        _error(str(exc))
+        return 2
+
+    async def serve() -> int:
+        loop = asyncio.get_running_loop()
+        signals = 0
+        task = asyncio.current_task()
+        assert task is not None
+
+        def on_signal() -> None:
+            nonlocal signals
+            signals += 1
+            if signals == 1:
+                print("Stopping: publishing what was read ...", file=sys.stderr, flush=True)
+                bridge.stop()
+            else:
+                task.cancel()
+
+        for number in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(number, on_signal)
+        server = None
+        address = ""
+        if stats is not None:
+            server = await serve_stats(bridge, *stats)
+            host, port = server.sockets[0].getsockname()[:2]
+            address = f" (counters: http://{_hostport(host, port)}/)"
+
+        def ready() -> None:
+            print(
+                f"livefeed bridge: {bridge.upstream} -> {bridge.publisher.name}{address}. "
+                "Press Ctrl-C to stop.",
+                flush=True,
+            )
+
+        try:
+            await bridge.run(ready)
+        except asyncio.CancelledError:
+            left = bridge.stats()["pending"]
+            _error(f"stopped before publishing {left:,} records")
+            return 1
+        finally:
+            if server is not None:
+                server.close()
+        counts = bridge.stats()
+        print(f"{counts['published']:,} records published, none left", flush=True)
+        return 0
+
+    return asyncio.run(serve())
+
+
+def _import_function(spec: str) -> Any:
+    """`module:function` → the function, raising ImportError or TypeError saying what is wrong."""
+    import importlib
+
+    module_name, _, name = spec.partition(":")
+    if not module_name or not name:
+        raise TypeError(f"--transform takes MODULE:FUNCTION, not {spec!r}")
+    function = getattr(importlib.import_module(module_name), name, None)
+    if not callable(function):
+        raise TypeError(f"{spec} is not a function")
+    return function
 
 
 def run_replay(path: Path, *, host: str, port: int, speed: float, loop: bool) -> int:

@@ -11,14 +11,23 @@ which is how the tests check that a reader loses nothing across a broker restart
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
+import re
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from .env import livefeed_pythonpath
 
 START_TIMEOUT = 20.0
 
@@ -167,3 +176,114 @@ class RedisServer(BrokerProcess):
     def url(self, db: int = 0, password: str = "") -> str:
         at = f":{password}@" if password else ""
         return f"redis://{at}127.0.0.1:{self.port}/{db}"
+
+
+class BridgeProcess:
+    """`livefeed bridge UPSTREAM TARGET ...` as a process of its own, with its counters.
+
+    `with BridgeProcess(upstream, target, "--keep", "1000") as bridge:` returns once the bridge
+    printed its first line (the broker has the stream, the upstream connection is opening);
+    `bridge.stats()` reads its counters over HTTP; `bridge.stop()` sends SIGTERM and returns the
+    exit status with what it printed.
+    """
+
+    def __init__(self, upstream: str, target: str, *options: str) -> None:
+        self.command = [
+            sys.executable,
+            "-m",
+            "livefeed",
+            "bridge",
+            upstream,
+            target,
+            "--stats-port",
+            "0",
+            *options,
+        ]
+        self.process: subprocess.Popen[str] | None = None
+        self.counters_url = ""
+        self.first_line = ""
+        self._signalled = False
+
+    def __enter__(self) -> BridgeProcess:
+        self.process = subprocess.Popen(
+            self.command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **livefeed_pythonpath()},
+        )
+        assert self.process.stdout is not None
+        self.first_line = self.process.stdout.readline()
+        match = re.search(r"counters: (http://\S+/)\)", self.first_line)
+        if match is None:
+            self.process.kill()
+            _, err = self.process.communicate(timeout=10)
+            raise RuntimeError(f"the bridge did not start: {self.first_line!r} {err}")
+        self.counters_url = match.group(1)
+        return self
+
+    def stats(self) -> dict[str, Any]:
+        with urllib.request.urlopen(self.counters_url, timeout=10) as response:
+            return dict(json.loads(response.read()))
+
+    def terminate(self) -> None:
+        """Send SIGTERM once (a second one would cut the publishing short)."""
+        assert self.process is not None
+        if not self._signalled and self.process.poll() is None:
+            self._signalled = True
+            self.process.send_signal(signal.SIGTERM)
+
+    def stop(self, timeout: float = 60.0) -> tuple[int, str, str]:
+        """SIGTERM (unless `terminate` sent it), then wait for the bridge to publish what it
+        read and exit."""
+        assert self.process is not None
+        self.terminate()
+        out, err = self.process.communicate(timeout=timeout)
+        return self.process.returncode, self.first_line + out, err
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate(timeout=10)
+
+
+def nats_stored(url: str, subject: str) -> list[bytes]:
+    """Every payload the JetStream stream of `subject` stores for it, oldest first."""
+
+    async def read() -> list[bytes]:
+        import nats
+        from nats.js.api import ConsumerConfig, DeliverPolicy
+
+        connection = await nats.connect(url)
+        try:
+            js = connection.jetstream()
+            name = await js.find_stream_name_by_subject(subject)
+            info = await js.stream_info(name)
+            total = info.state.messages
+            found: list[bytes] = []
+            if total == 0:
+                return found
+            pull = await js.pull_subscribe(
+                subject, config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL)
+            )
+            while len(found) < total:
+                for message in await pull.fetch(min(1000, total - len(found)), timeout=10):
+                    found.append(message.data)
+                    await message.ack()
+            await pull.unsubscribe()
+            return found
+        finally:
+            await connection.close()
+
+    return asyncio.run(read())
+
+
+def redis_stored(url: str, stream: str) -> list[dict[bytes, bytes]]:
+    """Every entry's fields of the Redis stream `stream`, oldest first."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        return [fields for _, fields in client.xrange(stream)]
+    finally:
+        client.close()
