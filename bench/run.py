@@ -31,7 +31,7 @@ from typing import Any
 
 from livefeed._outbox import KERNEL_MESSAGE_RATE
 
-from . import feeds, ingest, push, wire
+from . import brokers, feeds, ingest, push, wire
 from .processes import ServerProcess
 
 HERE = Path(__file__).resolve().parent
@@ -73,6 +73,7 @@ def run(smoke: bool, repeats: int) -> dict[str, Any]:
         results["wire"] = wire.run(port, seconds, warmup)
     results["push"] = push.run(smoke, repeats)
     results["feeds"] = feeds.run(smoke, repeats)
+    results["brokers"] = brokers.run(smoke, repeats)
     return results
 
 
@@ -137,6 +138,8 @@ def kernel_markdown(results: dict[str, Any]) -> str:
         rows.append(push.markdown_row(results["push"]))
     if "feeds" in results:  # likewise for the feed options benchmark
         rows += feeds.markdown_rows(results["feeds"])
+    if "brokers" in results:  # likewise for the brokers benchmark
+        rows += brokers.markdown_rows(results["brokers"])
     rate = f"{w['feed_points_per_second']:,} points/s"
     rows += [
         f"| wire at {rate}, bytes/point | {lf['bytes_per_point']:.1f} "
@@ -175,6 +178,7 @@ def kernel_markdown(results: dict[str, Any]) -> str:
             else []
         ),
         *([feeds.markdown_note(results["feeds"])] if "feeds" in results else []),
+        *([brokers.markdown_note(results["brokers"])] if "brokers" in results else []),
         f"Wire baseline: a widget that re-sends its whole window ({naive['window']:,} points, "
         f"livefeed's is {lf['window']:,}) in a synced `traitlets.List` on each feed message. "
         f"Bytes are as jupyter_server frames them for the browser; livefeed spends "

@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "_sources": 3,
     "_replay_server": 3,
     "_feed": 4,
+    "_bridge": 4,
     "_widget": 5,
     "demo": 5,
     "__init__": 6,

@@ -116,12 +116,18 @@ def test_a_bridge_stopped_while_the_broker_is_away_publishes_what_it_read_once_b
     ]
 
 
+async def ten_points(connection: ServerConnection) -> None:
+    for i in range(10):
+        await connection.send(point_message(i))
+    await connection.wait_closed()
+
+
 def test_the_bridge_counters_never_show_a_credential(tmp_path: Path) -> None:
     with RedisServer(tmp_path / "redis", options=("--requirepass", "s3cret-pass")) as redis:
         assert isinstance(redis, RedisServer)
         good = f"{redis.url(password='s3cret-pass')}?stream=points"
-        with FeedServer(numbered_points) as upstream:
-            feed = upstream.url("/count/10") + "?token=upstream-t0ken"
+        with FeedServer(ten_points) as upstream:
+            feed = upstream.url("/points?token=upstream-t0ken")
             with BridgeProcess(feed, good) as bridge:
                 wait_for(lambda: bridge.stats()["published"] == 10, what="10 published")
                 text = json.dumps(bridge.stats())

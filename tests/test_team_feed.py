@@ -60,7 +60,7 @@ def chart_in(kernel: Kernel, broker: Broker, history: str = "") -> None:
 
 
 def points_in(kernel: Kernel) -> tuple[list[float], list[float]]:
-    found = kernel.run("", xs="chart.data['ts'].tolist()", ys="chart.data['v'].tolist()")
+    found = kernel.run("", xs="chart.data['x'].tolist()", ys="chart.data['value'].tolist()")
     return found["xs"], found["ys"]
 
 

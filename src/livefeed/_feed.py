@@ -37,7 +37,8 @@ from ._recording import Recorder
 from ._redact import Redactor, public_url
 from ._runtime import Runtime, get_runtime
 from ._sources import ConnectOptions, Reconnect, Source, WebSocketSource
-from ._sources.broker import BROKER_SCHEMES, broker_history, broker_source
+from ._sources.broker import BROKER_SCHEMES, broker_history
+from ._sources.broker_feed import broker_source
 from ._sources.replay import ReplaySource
 
 Transform = Callable[[Record], Any]  # record -> record | list of records | None

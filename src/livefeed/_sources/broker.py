@@ -10,16 +10,11 @@ reads back, and messages written by anyone else go through whatever decoder the 
 from __future__ import annotations
 
 import importlib
-import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from types import ModuleType
 from typing import Protocol
-from urllib.parse import urlsplit
-
-from .._core.decode import DecoderFactory
-from .base import Source
 
 # URL schemes of the brokers livefeed reads; tls:// and rediss:// are their encrypted forms.
 NATS_SCHEMES = ("nats", "tls")
@@ -74,59 +69,6 @@ def broker_history(value: object, now: float) -> BrokerHistory:
     raise TypeError(
         "history= of a broker feed is a number of messages, a datetime or a timedelta, "
         f"not {type(value).__name__}"
-    )
-
-
-def broker_source(
-    url: str,
-    *,
-    subject: str | None,
-    stream: str | None,
-    creds: str | os.PathLike[str] | None,
-    history: BrokerHistory,
-    decoder: DecoderFactory,
-    reconnect: object,
-    backoff: float,
-    max_backoff: float,
-    open_timeout: float,
-) -> Source:
-    """The source of a nats:// or redis:// feed; raises at once (in the user's cell) for options
-    that do not fit the broker, and ImportError naming the extra when its client is missing."""
-    scheme = urlsplit(url).scheme
-    if scheme in NATS_SCHEMES:
-        if not isinstance(subject, str) or not subject:
-            raise ValueError("a nats:// feed needs subject= (wildcards * and > allowed)")
-        if stream is not None:
-            raise ValueError("stream= is for redis:// feeds; a nats:// feed reads subject=")
-        import_client("nats", "nats")
-        from .nats_stream import NatsSource
-
-        return NatsSource(
-            url,
-            subject=subject,
-            history=history,
-            decoder=decoder,
-            creds=None if creds is None else str(creds),
-            backoff=backoff,
-            max_backoff=max_backoff,
-            open_timeout=open_timeout,
-        )
-    if not isinstance(stream, str) or not stream:
-        raise ValueError("a redis:// feed needs stream= (the name of a Redis stream)")
-    if subject is not None or creds is not None:
-        raise ValueError("subject= and creds= are for nats:// feeds; a redis:// feed reads stream=")
-    import_client("redis", "redis")
-    from .redis_stream import RedisSource
-
-    return RedisSource(
-        url,
-        stream=stream,
-        history=history,
-        decoder=decoder,
-        reconnect=reconnect,
-        backoff=backoff,
-        max_backoff=max_backoff,
-        open_timeout=open_timeout,
     )
 
 
