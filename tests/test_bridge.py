@@ -168,3 +168,18 @@ def test_keep_reads_counts_and_times() -> None:
     for wrong in ("0", "-5", "10x", "", "1.5"):
         with pytest.raises(ValueError, match="--keep takes"):
             parse_keep(wrong)
+
+
+def test_records_wait_for_the_broker_up_to_a_bound_then_are_dropped_and_counted() -> None:
+    from livefeed._bridge import MAX_PENDING, OVERFLOW, BridgeSink
+    from livefeed._core.decode import JsonDecoder
+    from livefeed._redact import Redactor
+
+    # The README promises a million records kept while the broker is away.
+    assert MAX_PENDING == 1_000_000
+    sink = BridgeSink(Redactor(None), None, max_pending=3)
+    sink.ingest('[{"v": 1}, {"v": 2}, {"v": 3}, {"v": 4}]', JsonDecoder())
+    sink.ingest('{"v": 5}', JsonDecoder())
+    assert [json.loads(p) for p in sink.pending] == [{"v": 1}, {"v": 2}, {"v": 3}]
+    assert sink.dropped == 2 and sink.error_kinds[OVERFLOW] == 2
+    assert "wait for the broker" in sink.last_error
