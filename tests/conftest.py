@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from livefeed import LiveChart
+from livefeed import Feed, LiveChart
 from livefeed.demo import serve_in_thread
 
 from .support.brokers import NatsServer, RedisServer
@@ -36,6 +36,15 @@ def charts() -> Iterator[list[LiveChart]]:
     yield made
     for chart in made:
         chart.close()
+
+
+@pytest.fixture
+def feeds() -> Iterator[list[Feed]]:
+    """A list to put the test's feeds in; each is closed afterwards."""
+    made: list[Feed] = []
+    yield made
+    for feed in made:
+        feed.close()
 
 
 @pytest.fixture

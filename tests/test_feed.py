@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -21,15 +20,6 @@ from .support.servers import FeedServer
 from .support.waiting import wait_for
 
 FAST = {"backoff": 0.02, "max_backoff": 0.05}
-
-
-@pytest.fixture
-def feeds() -> Iterator[list[Feed]]:
-    """A list to put the test's feeds in; each is closed afterwards."""
-    made: list[Feed] = []
-    yield made
-    for feed in made:
-        feed.close()
 
 
 def rows(n: int) -> list[dict[str, Any]]:

@@ -35,15 +35,6 @@ PASSWORD = "s3cret-pa55"
 TOKEN = "t0ken-abc-987"
 
 
-@pytest.fixture
-def feeds() -> Iterator[list[Feed]]:
-    """A list to put the test's feeds in; each is closed afterwards."""
-    made: list[Feed] = []
-    yield made
-    for feed in made:
-        feed.close()
-
-
 @pytest.fixture(autouse=True)
 def _capture_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     with caplog.at_level(logging.DEBUG):

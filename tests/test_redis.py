@@ -36,15 +36,6 @@ PASSWORD = "s3cret-Pa55word"
 
 
 @pytest.fixture
-def feeds() -> Iterator[list[Feed]]:
-    """A list to put the test's feeds in; each is closed afterwards."""
-    made: list[Feed] = []
-    yield made
-    for feed in made:
-        feed.close()
-
-
-@pytest.fixture
 def client(redis_server: RedisServer) -> Iterator[redis.Redis]:
     """A plain client of the test's server, trying each command once."""
     with connect(redis_server.url()) as made:
