@@ -235,7 +235,8 @@ class _Hub:
 
 
 class Feed:
-    """One connection to a WebSocket data source, shared by any number of charts.
+    """One connection to a data source (a WebSocket, or a NATS or Redis broker), shared by any
+    number of charts.
 
     `LiveChart(feed, x=..., y=...)` charts it; any number of charts on one feed open one upstream
     connection, and each frame is decoded (and transformed) once for all of them. The connection
@@ -263,8 +264,17 @@ class Feed:
       (True, False or "always"), `backoff`/`max_backoff` seconds, `ping_interval`/
       `ping_timeout`, `max_size` bytes per message, `ssl` (an `ssl.SSLContext` or a CA file,
       for wss://), `open_timeout` seconds per attempt.
+    - Brokers (`pip install livefeed[nats]` or `[redis]`): `Feed("nats://host:4222",
+      subject="trades.>")` reads a NATS subject (wildcards allowed), `Feed("redis://host:6379/0",
+      stream="trades")` a Redis stream; each message is one frame. Their `history` is a count of
+      messages, a `datetime` or a `timedelta` (what the broker kept: the last N, or since then),
+      followed by the live messages with no gap and no repeat. Credentials go in the URL, or
+      `creds` names a NATS credentials file. `backoff`, `max_backoff` and `open_timeout` apply;
+      `reconnect` applies to Redis (nats-py always reconnects); `subscribe`, `headers` and `ssl`
+      are refused.
 
-    Raises ValueError or TypeError at once for options that could only fail later.
+    Raises ValueError or TypeError at once for options that could only fail later, and
+    ImportError naming the extra to install when a broker's client library is missing.
     """
 
     def __init__(
