@@ -92,7 +92,16 @@ def _assert_catches_up_at_once(notebook: Notebook, view: Locator, resume: str) -
         notebook.run_cell("ticker.resume()")
     else:
         view.get_by_role("button", name="Resume").click()
-    wait_for(lambda: count(view, "frames") > frames, timeout=TIMEOUT, what="a frame")
+    # Running a cell scrolls the notebook (the more cells the checks above ran, the further),
+    # and a view out of sight draws nothing: look at it, as the user who resumes it does. The
+    # attributes come with a frame, so the first frame drawn resumed is the one that says so.
+    view.scroll_into_view_if_needed()
+    wait_for(
+        lambda: count(view, "frames") > frames
+        and view.get_attribute("data-livefeed-paused") == "false",
+        timeout=TIMEOUT,
+        what="a frame drawn resumed",
+    )
     assert count(view, "points") >= held, (
         f"the first frame after resuming showed {count(view, 'points')} points, "
         f"the kernel held {held} before"
@@ -111,6 +120,7 @@ def test_pause_and_resume_from_python(notebook: Notebook, ticker: Locator) -> No
     _assert_frozen_while_data_arrives(notebook, ticker)
     _assert_catches_up_at_once(notebook, ticker, "python")
     # And it goes on drawing.
+    ticker.scroll_into_view_if_needed()
     wait_for_more_points(ticker, what="the resumed chart")
 
 
