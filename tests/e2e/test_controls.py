@@ -97,8 +97,9 @@ def _assert_catches_up_at_once(notebook: Notebook, view: Locator, resume: str) -
     # attributes come with a frame, so the first frame drawn resumed is the one that says so.
     view.scroll_into_view_if_needed()
     wait_for(
-        lambda: count(view, "frames") > frames
-        and view.get_attribute("data-livefeed-paused") == "false",
+        lambda: (
+            count(view, "frames") > frames and view.get_attribute("data-livefeed-paused") == "false"
+        ),
         timeout=TIMEOUT,
         what="a frame drawn resumed",
     )
