@@ -298,7 +298,11 @@ class Feed:
         max_size: int | None = 4 * 2**20,
         ssl: ssl_module.SSLContext | str | Path | None = None,
         open_timeout: float = 10.0,
+        _start_on_attach: bool = False,
     ) -> None:
+        # `_start_on_attach`: a chart's own feed connects once the chart is attached, so that a
+        # burst arriving while the widget is made is not cut to the RECENT_RECORDS kept for
+        # charts that come later.
         check_url(url)
         scheme = urlsplit(url).scheme
         check_connection_options(
@@ -334,7 +338,7 @@ class Feed:
             self.url = source.name
             recorder = None if record is None else Recorder(record, source=self.url)
             self._hub = _Hub(Redactor(url, None), transform, recorder)
-            self._start(source)
+            self._start(source, now=not _start_on_attach)
             return
         for name, value in (("subject", subject), ("stream", stream), ("creds", creds)):
             if value is not None:
@@ -359,7 +363,7 @@ class Feed:
         )
         recorder = None if record is None else Recorder(record, source=self.url)
         self._hub = _Hub(Redactor(url, headers), transform, recorder)
-        self._start(WebSocketSource(options))
+        self._start(WebSocketSource(options), now=not _start_on_attach)
 
     @classmethod
     def replay(

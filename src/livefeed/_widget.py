@@ -339,7 +339,8 @@ class LiveChart(anywidget.AnyWidget):
                 )
             feed, owns_feed = None, False
         else:
-            feed, owns_feed = Feed(url, **connection), True  # type: ignore[arg-type]
+            feed = Feed(url, _start_on_attach=True, **connection)  # type: ignore[arg-type]
+            owns_feed = True
         self._data = data = ChartData(spec)
         self._y_fields, self._volume = y_fields, volume
         labels = axis_labels(y_fields, styles, volume)
