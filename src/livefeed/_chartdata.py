@@ -25,6 +25,9 @@ from ._redact import Redactor
 Status = Literal["connecting", "live", "reconnecting", "closed", "error"]
 
 CONNECTION = "connection"  # the error kind of every connection failure
+# The error kind of history that cannot be had: a history function that raised or gave what
+# cannot be rows, or a broker that keeps none for the subject.
+HISTORY_ERROR = "history_error"
 
 
 class Columns(NamedTuple):

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from websockets.asyncio.client import ClientConnection
 from websockets.protocol import State
 
-from ._chartdata import ChartData, Status
+from ._chartdata import HISTORY_ERROR, ChartData, Status
 from ._core.decode import Decoder, Frame, Problem, Record, UserFunction, decoder_factory
 from ._core.pipeline import INTERNAL
 from ._core.transform import apply_transform
@@ -44,7 +44,6 @@ from ._sources.replay import ReplaySource
 Transform = Callable[[Record], Any]  # record -> record | list of records | None
 History = Callable[[], Any]  # () -> records, a dict of columns or a DataFrame
 
-HISTORY_ERROR = "history_error"  # the history function raised, or gave what cannot be rows
 RECORD_ERROR = "record_error"  # the recording cannot be written (the feed goes on without it)
 
 # Records of the latest messages that a chart attached later still gets: a feed connects when

@@ -47,14 +47,12 @@ from nats.js.api import (
 )
 from nats.js.errors import NotFoundError, ServiceUnavailableError
 
-from .._chartdata import CONNECTION, Status
+from .._chartdata import CONNECTION, HISTORY_ERROR, Status
 from .._core.decode import Decoder, DecoderFactory
 from .._redact import Redactor, public_url
 from .base import INTERNAL, Sink, TaskSource
 from .broker import BrokerHistory, Keep, PublishError
 from .websocket import Backoff
-
-HISTORY_ERROR = "history_error"  # the kind `Feed` counts history problems under
 
 # How often the client pings an idle server, and how many unanswered pings mean the connection
 # is dead: the same 20 s as a WebSocket feed, rather than nats-py's 2 minutes.
