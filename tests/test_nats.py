@@ -14,9 +14,11 @@ import threading
 import urllib.request
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, TypeVar
 
 import nats
+import nkeys
 import pytest
 from nats.aio.client import Client
 from nats.js.api import DeliverPolicy
@@ -26,6 +28,7 @@ from livefeed._sources.broker import Keep, PublishError
 from livefeed._sources.nats_stream import NatsPublisher, nats_target, stream_name
 
 from .support.brokers import NatsServer, free_port
+from .support.nats_accounts import Operator, new_key
 from .support.waiting import wait_for
 
 T = TypeVar("T")
@@ -425,6 +428,96 @@ def test_refused_credentials_end_the_feed_and_never_show(
     for where, text in seen.items():
         for secret in secrets:
             assert secret not in text, f"{secret!r} is in the {where}: {text}"
+
+
+# -- a credentials file --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def operator_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[NatsServer, Operator, Path]]:
+    """A server in operator mode: it lets in only users whose JWT an account it knows signed."""
+    folder = tmp_path_factory.mktemp("nats-operator")
+    operator = Operator()
+    server = NatsServer(folder, options=("-c", str(operator.server_config(folder))))
+    server.start()
+    try:
+        yield server, operator, folder
+    finally:
+        server.stop()
+
+
+def publish_as(url: str, creds: Path, subject: str, numbers: range, stream: str = "") -> None:
+    """Publish {"i": n} for `numbers` as the user of `creds`, after making `stream` if named."""
+
+    async def main() -> None:
+        client = await nats.connect(url, user_credentials=str(creds))
+        try:
+            js = client.jetstream()
+            if stream:
+                await js.add_stream(name=stream, subjects=[subject])
+            for n in numbers:
+                await js.publish(subject, row(n))
+        finally:
+            await client.close()
+
+    asyncio.run(main())
+
+
+def test_a_credentials_file_reads_history_then_live(
+    operator_server: tuple[NatsServer, Operator, Path],
+    feeds: list[Feed],
+    charts: list[LiveChart],
+) -> None:
+    server, operator, folder = operator_server
+    writer, _ = operator.user_creds(folder, "writer")
+    analyst, _ = operator.user_creds(folder, "analyst")
+    publish_as(server.url(), writer, "c.a", range(10), stream="CREDS")
+    watched = Watched(feeds, charts, server.url(), subject="c.>", creds=analyst, history=5)
+    watched.wait_live()
+    publish_as(server.url(), writer, "c.a", range(10, 15))
+    watched.wait_seen(10)
+    assert watched.seen == list(range(5, 15))
+    assert watched.values() == list(range(5, 15))
+
+
+def test_a_refused_credentials_file_ends_the_feed_and_its_seed_never_shows(
+    operator_server: tuple[NatsServer, Operator, Path],
+    feeds: list[Feed],
+    charts: list[LiveChart],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server, operator, folder = operator_server
+    # A user of an account that the server was never told of.
+    stranger, seed = operator.user_creds(
+        folder, "stranger", account=new_key(nkeys.PREFIX_BYTE_ACCOUNT)
+    )
+    watched = Watched(feeds, charts, server.url(), subject="c.>", creds=stranger)
+    wait_for(
+        lambda: (
+            watched.feed.status == "error"
+            and "refused the credentials" in watched.feed.stats["last_error"]
+        ),
+        what=lambda: f"the refusal: {watched.feed.stats}",
+    )
+    chart = watched.chart
+    wait_for(lambda: chart.feed_stats.get("last_error"), what="the error in the synced stats")
+    seen = {
+        "feed stats": json.dumps(watched.feed.stats),
+        "chart stats": json.dumps(chart.stats),
+        "repr": repr(watched.feed) + repr(chart),
+        "widget state": json.dumps(chart.get_state(), default=repr),
+        "log": "\n".join(r.getMessage() for r in caplog.records),
+    }
+    for where, text in seen.items():
+        assert seed not in text, f"the seed is in the {where}: {text}"
+
+
+def test_a_credentials_file_that_is_not_there_fails_in_the_cell(tmp_path: Path) -> None:
+    missing = tmp_path / "nobody.creds"
+    with pytest.raises(FileNotFoundError, match="creds= names no file"):
+        Feed("nats://127.0.0.1:4222", subject="c.>", creds=missing)
 
 
 # -- the bridge's publisher ----------------------------------------------------------------------

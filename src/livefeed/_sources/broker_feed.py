@@ -28,13 +28,17 @@ def broker_source(
     open_timeout: float,
 ) -> Source:
     """The source of a nats:// or redis:// feed; raises at once (in the user's cell) for options
-    that do not fit the broker, and ImportError naming the extra when its client is missing."""
+    that do not fit the broker, FileNotFoundError for a `creds` file that is not there, and
+    ImportError naming the extra when its client is missing."""
     scheme = urlsplit(url).scheme
     if scheme in NATS_SCHEMES:
         if not isinstance(subject, str) or not subject:
             raise ValueError("a nats:// feed needs subject= (wildcards * and > allowed)")
         if stream is not None:
             raise ValueError("stream= is for redis:// feeds; a nats:// feed reads subject=")
+        if creds is not None and not os.path.isfile(creds):
+            # nats-py would only fail at each connect, as if the server could not be reached.
+            raise FileNotFoundError(f"creds= names no file: {os.fspath(creds)!r}")
         import_client("nats", "nats")
         from .nats_stream import NatsSource
 

@@ -300,7 +300,7 @@ class NatsSource(TaskSource):
             await _close(client, link)
             raise _Final(
                 f"creds= needs the package that reads NATS credentials files ({error.name}): "
-                "pip install nkeys"
+                "pip install 'livefeed[nats]'"
             ) from None
         except Exception as error:  # connect raises many kinds: each is a failed attempt
             await _close(client, link)
