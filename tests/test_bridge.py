@@ -11,9 +11,12 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from websockets.asyncio.server import ServerConnection
+
+from livefeed import Feed
 
 from .support.brokers import (
     BridgeProcess,
@@ -24,7 +27,8 @@ from .support.brokers import (
     redis_stored,
 )
 from .support.env import livefeed_pythonpath
-from .support.feeds import numbered_points, point_message
+from .support.feeds import numbered_points, point_message, point_value
+from .support.nats_accounts import Operator
 from .support.servers import FeedServer
 from .support.waiting import wait_for
 
@@ -135,6 +139,58 @@ def test_the_bridge_counters_never_show_a_credential(tmp_path: Path) -> None:
     assert code == 0, err
     for secret in ("s3cret-pass", "upstream-t0ken"):
         assert secret not in text + out + err
+
+
+def test_the_bridge_publishes_with_a_credentials_file(tmp_path: Path, feeds: list[Feed]) -> None:
+    folder = tmp_path / "nats"
+    folder.mkdir()
+    operator = Operator()
+    writer, seed = operator.user_creds(folder, "bridge")
+    reader, _ = operator.user_creds(folder, "analyst")
+    config = operator.server_config(folder)
+    with NatsServer(folder, options=("-c", str(config))) as nats, FeedServer(ten_points) as up:
+        target = f"{nats.url()}/points.team"
+        with BridgeProcess(up.url(), target, "--creds", str(writer)) as bridge:
+            wait_for(lambda: bridge.stats()["published"] == 10, what=lambda: bridge.stats())
+            text = json.dumps(bridge.stats())
+            code, out, err = bridge.stop()
+        assert code == 0, err
+        assert seed not in text + out + err
+        seen: list[float] = []
+
+        def note(record: dict[str, Any]) -> dict[str, Any]:
+            seen.append(record["v"])
+            return record
+
+        feeds.append(
+            Feed(nats.url(), subject="points.team", creds=reader, history=10, transform=note)
+        )
+        wait_for(lambda: len(seen) == 10, what=lambda: f"10 records: {feeds[0].stats}")
+    assert seen == [point_value(i) for i in range(10)]
+
+
+@pytest.mark.parametrize(
+    ("target", "words"),
+    [
+        ("nats://127.0.0.1:4222/points", "--creds names no file"),
+        ("redis://127.0.0.1:6379/0?stream=points", "a redis:// target takes a password"),
+    ],
+)
+def test_the_bridge_refuses_credentials_it_cannot_use(
+    tmp_path: Path, target: str, words: str
+) -> None:
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "livefeed", "bridge", "ws://127.0.0.1:1/", target),
+            *("--creds", str(tmp_path / "nobody.creds")),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **livefeed_pythonpath()},
+        timeout=TIMEOUT,
+    )
+    assert done.returncode == 2
+    assert words in done.stderr
 
 
 @pytest.mark.parametrize(

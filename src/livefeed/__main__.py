@@ -177,6 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bridge.add_argument("--subscribe", default=None, help="text to send after every connect")
     bridge.add_argument(
+        "--creds",
+        default=None,
+        metavar="FILE",
+        help="a NATS credentials file (user JWT and seed) to publish with",
+    )
+    bridge.add_argument(
         "--decode", default="json", help="how frames become records (default: %(default)s)"
     )
     bridge.add_argument(
@@ -250,6 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.target,
             keep=args.keep,
             subscribe=args.subscribe,
+            creds=args.creds,
             decode=args.decode,
             transform=args.transform,
             stats=None if args.stats_port is None else (args.stats_host, args.stats_port),
@@ -303,6 +310,7 @@ def run_bridge(
     *,
     keep: Any = None,
     subscribe: str | None = None,
+    creds: str | None = None,
     decode: str = "json",
     transform: str | None = None,
     stats: tuple[str, int] | None = None,
@@ -312,7 +320,7 @@ def run_bridge(
     The first line printed names both ends and the counters' address. Exit status: 0 after a
     stop that published every record read, 1 when a second signal cut the publishing short (the
     line before says how many records were left), 2 for arguments that cannot work (a URL of
-    the wrong kind, a missing extra, a transform that cannot be imported).
+    the wrong kind, a missing extra or credentials file, a transform that cannot be imported).
     """
     import asyncio
 
@@ -322,13 +330,13 @@ def run_bridge(
         function = None if transform is None else _import_function(transform)
         bridge = Bridge(
             upstream,
-            publisher_for(target),
+            publisher_for(target, creds=creds),
             keep=keep,
             subscribe=subscribe,
             decode=decode,
             transform=function,
         )
-    except (ImportError, TypeError, ValueError) as exc:
+    except (ImportError, FileNotFoundError, TypeError, ValueError) as exc:
         _error(str(exc))
         return 2
 

@@ -21,6 +21,7 @@ Contract:
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 from collections import Counter, deque
@@ -57,19 +58,25 @@ OVERFLOW = "bridge_overflow"  # a record dropped because MAX_PENDING were waitin
 PUBLISH_ERROR = "publish_error"  # the broker did not confirm a publish (it is sent again)
 
 
-def publisher_for(target: str) -> Publisher:
-    """The publisher of a `nats://host:4222/subject` or `redis://host:6379/0?stream=name` target.
+def publisher_for(target: str, *, creds: str | None = None) -> Publisher:
+    """The publisher of a `nats://host:4222/subject` or `redis://host:6379/0?stream=name` target;
+    `creds` is a NATS credentials file.
 
-    Raises ValueError for a target that names no subject or stream, or another scheme, and
+    Raises ValueError for a target that names no subject or stream, or another scheme, or
+    `creds` with a Redis target; FileNotFoundError for a `creds` file that is not there; and
     ImportError naming the extra to install when the broker's client is missing.
     """
     scheme = urlsplit(target).scheme
     if scheme in NATS_SCHEMES:
+        if creds is not None and not os.path.isfile(creds):
+            raise FileNotFoundError(f"--creds names no file: {creds!r}")
         import_client("nats", "nats")
         from ._sources.nats_stream import NatsPublisher
 
         server, subject = nats_target(target)
-        return NatsPublisher(server, subject)
+        return NatsPublisher(server, subject, creds=creds)
+    if creds is not None:
+        raise ValueError("--creds is a NATS credentials file; a redis:// target takes a password")
     if scheme in REDIS_SCHEMES:
         import_client("redis", "redis")
         from ._sources.redis_stream import RedisPublisher, redis_target

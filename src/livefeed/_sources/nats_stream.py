@@ -626,11 +626,13 @@ class NatsPublisher:
         url: str,
         subject: str,
         *,
+        creds: str | None = None,
         ack_timeout: float = 10.0,
         open_timeout: float = 10.0,
     ) -> None:
         check_port(url)
         self._url = url
+        self._creds = creds
         self.subject = check_subject(subject)
         self._redactor = Redactor(url)
         self._public = public_url(url)
@@ -718,6 +720,7 @@ class NatsPublisher:
                 error_cb=self._on_error,
                 closed_cb=self._on_closed,
                 name="livefeed bridge",
+                user_credentials=self._creds,
                 connect_timeout=self.open_timeout,  # type: ignore[arg-type]  # a float works
                 reconnect_time_wait=0.1,  # type: ignore[arg-type]
                 allow_reconnect=False,  # see the class's docstring: order depends on it
