@@ -89,7 +89,10 @@ def test_the_page_points_reach_chart_data(notebook: Notebook, view: Locator) -> 
                 " 'kind': direct.x_kind}))"
             )
         )
-        return facts if facts["rows"] > 0 and len(facts["series"]) == len(SYMBOLS) else None
+        # x_kind is a synced trait, set at the chart's next send tick after the first points
+        # land in chart.data: read together, they may be a tick apart.
+        ready = facts["rows"] > 0 and len(facts["series"]) == len(SYMBOLS)
+        return facts if ready and facts["kind"] != "auto" else None
 
     facts = wait_for(held, timeout=TIMEOUT, what="the page's points in chart.data")
     assert facts["series"] == sorted(SYMBOLS)
