@@ -142,6 +142,7 @@ class _TcpServer(_ServerThread):
     def __init__(self) -> None:
         super().__init__()
         self._writers: list[asyncio.StreamWriter] = []
+        self._talks: set[asyncio.Task[None]] = set()
 
     async def _start(self) -> asyncio.Server:
         return await asyncio.start_server(self._accept, "127.0.0.1", 0)
@@ -150,10 +151,31 @@ class _TcpServer(_ServerThread):
         for writer in self._writers:
             writer.close()
 
-    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _after_stop(self) -> None:
+        # A client that connects again and again (a handshake that times out is retried) may
+        # be accepted as the server closes, after `_before_stop` closed the connections it knew.
+        # Closing the listening socket leaves such a connection open, and its socket, found by
+        # the garbage collector during a later test, fails that test with a ResourceWarning.
+        # So: end every task left on this loop (the loop serves this server only; asyncio's
+        # own accept tasks close their transport when cancelled), then abort every connection.
+        this = asyncio.current_task()
+        late = [task for task in asyncio.all_tasks() if task is not this]
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+        for writer in self._writers:
+            writer.transport.abort()  # a no-op for a transport already closed
+        await asyncio.sleep(0)  # let the aborts' scheduled socket closes run
+
+    def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # A plain function, not a coroutine: asyncio calls it as the connection is made, so
+        # every connection is recorded, even one whose talk has not started when the server
+        # stops (a task cancelled before its first step runs none of its code).
         self.connections += 1
         self._writers.append(writer)
-        await self._talk(reader, writer)
+        talk = asyncio.get_running_loop().create_task(self._talk(reader, writer))
+        self._talks.add(talk)  # a task nothing refers to may be collected while it runs
+        talk.add_done_callback(self._talks.discard)
 
     async def _talk(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """Nothing by default: the connection stays open and silent."""
