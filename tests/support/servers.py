@@ -30,15 +30,16 @@ ServerT = TypeVar("ServerT", bound="_ServerThread")
 class _ServerThread:
     """A server on 127.0.0.1, port 0, with its own event loop on a thread.
 
-    `with` starts it (the thread too) and stops it; subclasses say how to start (`_start`) and
-    may add what must happen before the listening socket closes (`_before_stop`) and once it
-    has closed (`_after_stop`).
+    `with` starts it (the thread too) and stops it; subclasses say how to start (`_start`), put
+    each connection's transport in `_transports` as it is made, and may add what must happen
+    before the listening socket closes (`_before_stop`).
     """
 
     def __init__(self) -> None:
         self._loop: LoopThread | None = None
         self._server: Server | asyncio.Server | None = None
         self.connections = 0  # accepted so far
+        self._transports: list[asyncio.BaseTransport] = []  # every connection, as it was made
 
     async def _start(self) -> Server | asyncio.Server:
         raise NotImplementedError
@@ -46,8 +47,23 @@ class _ServerThread:
     async def _before_stop(self) -> None:
         """Nothing by default."""
 
-    async def _after_stop(self) -> None:
-        """Nothing by default."""
+    async def _end_the_rest(self) -> None:
+        # A client that reconnects at once can be accepted while the server closes: its
+        # handler starts after the close has listed the connections it ends, or not at all
+        # (a task cancelled before its first step runs none of its code), and closing the
+        # listening socket leaves its connection open. Such a socket, found by the garbage
+        # collector during a later test, fails that test with a ResourceWarning.
+        # Every task left on this loop is such a handler, or asyncio's accepting of such a
+        # connection (which closes its transport when cancelled): the loop serves this server
+        # only. Then every connection is aborted.
+        this = asyncio.current_task()
+        late = [task for task in asyncio.all_tasks() if task is not this]
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+        for transport in self._transports:
+            transport.abort()  # type: ignore[attr-defined]  # a no-op once closed
+        await asyncio.sleep(0)  # let the aborts' scheduled socket closes run
 
     def __enter__(self: ServerT) -> ServerT:
         self._loop = LoopThread(name=type(self).__name__)
@@ -69,7 +85,7 @@ class _ServerThread:
             await self._before_stop()
             self._server.close()
             await self._server.wait_closed()
-            await self._after_stop()
+            await self._end_the_rest()
 
         assert self._loop is not None
         self._loop.run(stop())
@@ -90,7 +106,6 @@ class FeedServer(_ServerThread):
         self._options = serve_options
         self.request_headers: list[dict[str, str]] = []
         self.close_codes: list[int | None] = []
-        self._made: list[ServerConnection] = []  # every connection, handshake done or not
 
     @property
     def open_now(self) -> int:
@@ -98,34 +113,17 @@ class FeedServer(_ServerThread):
         return self.connections - len(self.close_codes)
 
     async def _start(self) -> Server:
-        made = self._made
+        made = self._transports
 
         class Tracked(ServerConnection):
             def connection_made(self, transport: asyncio.BaseTransport) -> None:
-                made.append(self)
+                made.append(transport)  # handshake done or not
                 super().connection_made(transport)
 
         server: Server = await serve(
             self._serve, "127.0.0.1", 0, create_connection=Tracked, **self._options
         )
         return server
-
-    async def _after_stop(self) -> None:
-        # A client that reconnects at once can be accepted while the server closes: its
-        # handler starts after websockets' close has listed the handlers it waits for, and
-        # cancelling it in its handshake leaves its socket open (websockets aborts the
-        # transport on errors, not on cancellation). Such a socket, found by the garbage
-        # collector during a later test, fails that test with a ResourceWarning.
-        # Every task left on this loop is such a handler (the loop serves this server only);
-        # websockets keeps them under names that change between versions.
-        this = asyncio.current_task()
-        late = [task for task in asyncio.all_tasks() if task is not this]
-        for task in late:
-            task.cancel()
-        await asyncio.gather(*late, return_exceptions=True)
-        for connection in self._made:
-            connection.transport.abort()  # a no-op for a transport already closed
-        await asyncio.sleep(0)  # let the aborts' scheduled socket closes run
 
     async def _serve(self, connection: ServerConnection) -> None:
         self.connections += 1
@@ -151,28 +149,13 @@ class _TcpServer(_ServerThread):
         for writer in self._writers:
             writer.close()
 
-    async def _after_stop(self) -> None:
-        # A client that connects again and again (a handshake that times out is retried) may
-        # be accepted as the server closes, after `_before_stop` closed the connections it knew.
-        # Closing the listening socket leaves such a connection open, and its socket, found by
-        # the garbage collector during a later test, fails that test with a ResourceWarning.
-        # So: end every task left on this loop (the loop serves this server only; asyncio's
-        # own accept tasks close their transport when cancelled), then abort every connection.
-        this = asyncio.current_task()
-        late = [task for task in asyncio.all_tasks() if task is not this]
-        for task in late:
-            task.cancel()
-        await asyncio.gather(*late, return_exceptions=True)
-        for writer in self._writers:
-            writer.transport.abort()  # a no-op for a transport already closed
-        await asyncio.sleep(0)  # let the aborts' scheduled socket closes run
-
     def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         # A plain function, not a coroutine: asyncio calls it as the connection is made, so
         # every connection is recorded, even one whose talk has not started when the server
         # stops (a task cancelled before its first step runs none of its code).
         self.connections += 1
         self._writers.append(writer)
+        self._transports.append(writer.transport)
         talk = asyncio.get_running_loop().create_task(self._talk(reader, writer))
         self._talks.add(talk)  # a task nothing refers to may be collected while it runs
         talk.add_done_callback(self._talks.discard)
