@@ -179,16 +179,7 @@ def test_the_bridge_publishes_with_a_credentials_file(tmp_path: Path, feeds: lis
 def test_the_bridge_refuses_credentials_it_cannot_use(
     tmp_path: Path, target: str, words: str
 ) -> None:
-    done = subprocess.run(
-        [
-            *(sys.executable, "-m", "livefeed", "bridge", "ws://127.0.0.1:1/", target),
-            *("--creds", str(tmp_path / "nobody.creds")),
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **livefeed_pythonpath()},
-        timeout=TIMEOUT,
-    )
+    done = bridge_command(target, "--creds", str(tmp_path / "nobody.creds"))
     assert done.returncode == 2
     assert words in done.stderr
 
@@ -202,15 +193,20 @@ def test_the_bridge_refuses_credentials_it_cannot_use(
     ],
 )
 def test_the_bridge_refuses_a_target_it_cannot_publish_to(target: str, words: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "livefeed", "bridge", "ws://127.0.0.1:1/", target],
+    done = bridge_command(target)
+    assert done.returncode == 2
+    assert words in done.stderr
+
+
+def bridge_command(target: str, *options: str) -> subprocess.CompletedProcess[str]:
+    """`livefeed bridge` from an upstream nothing serves to `target`, run to its end."""
+    return subprocess.run(
+        [sys.executable, "-m", "livefeed", "bridge", "ws://127.0.0.1:1/", target, *options],
         capture_output=True,
         text=True,
         env={**os.environ, **livefeed_pythonpath()},
         timeout=TIMEOUT,
     )
-    assert done.returncode == 2
-    assert words in done.stderr
 
 
 def test_keep_reads_counts_and_times() -> None:

@@ -148,6 +148,29 @@ class Watched:
             what=lambda: f"{count} records, have {len(self.seen)}: {self.feed.stats}",
         )
 
+    def wait_refused(self) -> None:
+        """Wait for the feed to end on the server's refusal of its credentials. The server may
+        reset the connection before its refusal is read: such an attempt is retried like any
+        connection lost, until the refusal is seen, which ends the feed."""
+        wait_for(
+            lambda: (
+                self.feed.status == "error"
+                and "refused the credentials" in self.feed.stats["last_error"]
+            ),
+            what=lambda: f"the refusal: {self.feed.stats}",
+        )
+        wait_for(lambda: self.chart.feed_stats.get("last_error"), what="the synced error")
+
+    def shown(self, caplog: pytest.LogCaptureFixture) -> dict[str, str]:
+        """Everything a user may see of the feed and its chart, by where it is shown."""
+        return {
+            "feed stats": json.dumps(self.feed.stats),
+            "chart stats": json.dumps(self.chart.stats),
+            "repr": repr(self.feed) + repr(self.chart),
+            "widget state": json.dumps(self.chart.get_state(), default=repr),
+            "log": "\n".join(r.getMessage() for r in caplog.records),
+        }
+
 
 # -- reading -------------------------------------------------------------------------------------
 
@@ -403,29 +426,12 @@ def test_refused_credentials_end_the_feed_and_never_show(
 ) -> None:
     server, right, wrong = auth_server
     watched = Watched(feeds, charts, server.url(wrong), subject="t.>")
-    # The server may reset the connection before its refusal is read: such an attempt is
-    # retried like any connection lost, until the refusal is seen, which ends the feed.
-    wait_for(
-        lambda: (
-            watched.feed.status == "error"
-            and "refused the credentials" in watched.feed.stats["last_error"]
-        ),
-        what=lambda: f"the refusal: {watched.feed.stats}",
-    )
+    watched.wait_refused()
     stats = watched.feed.stats
     assert "Authorization Violation" in stats["last_error"]
     assert set(stats["error_kinds"]) == {"connection"}, stats
-    chart = watched.chart
-    wait_for(lambda: chart.feed_stats.get("last_error"), what="the error in the synced stats")
-    seen = {
-        "feed stats": json.dumps(stats),
-        "chart stats": json.dumps(chart.stats),
-        "repr": repr(watched.feed) + repr(chart),
-        "widget state": json.dumps(chart.get_state(), default=repr),
-        "log": "\n".join(r.getMessage() for r in caplog.records),
-    }
     secrets = {wrong.rpartition(":")[2], right.rpartition(":")[2]}
-    for where, text in seen.items():
+    for where, text in watched.shown(caplog).items():
         for secret in secrets:
             assert secret not in text, f"{secret!r} is in the {where}: {text}"
 
@@ -494,23 +500,8 @@ def test_a_refused_credentials_file_ends_the_feed_and_its_seed_never_shows(
         folder, "stranger", account=new_key(nkeys.PREFIX_BYTE_ACCOUNT)
     )
     watched = Watched(feeds, charts, server.url(), subject="c.>", creds=stranger)
-    wait_for(
-        lambda: (
-            watched.feed.status == "error"
-            and "refused the credentials" in watched.feed.stats["last_error"]
-        ),
-        what=lambda: f"the refusal: {watched.feed.stats}",
-    )
-    chart = watched.chart
-    wait_for(lambda: chart.feed_stats.get("last_error"), what="the error in the synced stats")
-    seen = {
-        "feed stats": json.dumps(watched.feed.stats),
-        "chart stats": json.dumps(chart.stats),
-        "repr": repr(watched.feed) + repr(chart),
-        "widget state": json.dumps(chart.get_state(), default=repr),
-        "log": "\n".join(r.getMessage() for r in caplog.records),
-    }
-    for where, text in seen.items():
+    watched.wait_refused()
+    for where, text in watched.shown(caplog).items():
         assert seed not in text, f"the seed is in the {where}: {text}"
 
 
